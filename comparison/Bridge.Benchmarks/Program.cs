@@ -1,0 +1,2 @@
+// Benchmarks are added in their own change.
+return 0;

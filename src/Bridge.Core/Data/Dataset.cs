@@ -1,0 +1,176 @@
+namespace Bridge;
+
+/// <summary>
+/// A data set in memory: one row of features per sample and either class labels (classification) or target
+/// values (regression). An autoencoder uses the features as their own targets.
+/// </summary>
+public sealed class Dataset
+{
+    private Dataset(string name, Matrix features, int[]? labels, int classCount, IReadOnlyList<string>? classNames,
+        Matrix? values, ImageShape? image)
+    {
+        Name = name;
+        Features = features;
+        Labels = labels;
+        ClassCount = classCount;
+        ClassNames = classNames;
+        Values = values;
+        Image = image;
+    }
+
+    public string Name { get; }
+
+    /// <summary>[samples, features].</summary>
+    public Matrix Features { get; }
+
+    /// <summary>Class index per sample (0..ClassCount − 1), or null for regression.</summary>
+    public int[]? Labels { get; }
+
+    /// <summary>The number of classes (0 for regression).</summary>
+    public int ClassCount { get; }
+
+    public IReadOnlyList<string>? ClassNames { get; }
+
+    /// <summary>Target values per sample for regression, or null for classification.</summary>
+    public Matrix? Values { get; }
+
+    /// <summary>When each sample is an image (digits, Fashion-MNIST), its width and height, for pictures.</summary>
+    public ImageShape? Image { get; }
+
+    public int Count => Features.Rows;
+    public int FeatureCount => Features.Cols;
+    public bool IsClassification => Labels is not null;
+
+    /// <summary>A classification set. Checks shapes, finiteness and the label range before returning.</summary>
+    public static Dataset Classification(string name, Matrix features, int[] labels, int classCount,
+        IReadOnlyList<string>? classNames = null, ImageShape? image = null)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(labels);
+        if (features.Rows != labels.Length)
+            throw new ArgumentException($"Data set '{name}' has {features.Rows} feature rows but {labels.Length} labels.");
+        if (classCount < 2) throw new ArgumentException($"Data set '{name}' needs at least 2 classes, got {classCount}.");
+        for (int n = 0; n < labels.Length; n++)
+            if ((uint)labels[n] >= (uint)classCount)
+                throw new ArgumentException($"Data set '{name}': label {labels[n]} of sample {n} is outside the classes 0..{classCount - 1}.");
+        if (classNames is not null && classNames.Count != classCount)
+            throw new ArgumentException($"Data set '{name}' has {classCount} classes but {classNames.Count} class names.");
+        EnsureFinite(name, "features", features);
+        EnsureImageFits(name, features, image);
+        return new Dataset(name, features, labels, classCount, classNames, null, image);
+    }
+
+    /// <summary>A regression set: targets are values, one row per sample.</summary>
+    public static Dataset Regression(string name, Matrix features, Matrix values, ImageShape? image = null)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        ArgumentNullException.ThrowIfNull(values);
+        if (features.Rows != values.Rows)
+            throw new ArgumentException($"Data set '{name}' has {features.Rows} feature rows but {values.Rows} target rows.");
+        EnsureFinite(name, "features", features);
+        EnsureFinite(name, "targets", values);
+        EnsureImageFits(name, features, image);
+        return new Dataset(name, features, null, 0, null, values, image);
+    }
+
+    /// <summary>The samples at <paramref name="indices"/>, in that order.</summary>
+    public Dataset Subset(ReadOnlySpan<int> indices, string? name = null)
+    {
+        var labels = Labels is null ? null : Gather(Labels, indices);
+        return new Dataset(name ?? Name, Features.SelectRows(indices), labels, ClassCount, ClassNames,
+            Values?.SelectRows(indices), Image);
+    }
+
+    /// <summary>The same samples with other features (after scaling, or codes from an encoder).</summary>
+    public Dataset WithFeatures(Matrix features, string? name = null)
+    {
+        if (features.Rows != Count)
+            throw new ArgumentException($"Data set '{Name}' has {Count} samples; the new features have {features.Rows} rows.");
+        EnsureFinite(name ?? Name, "features", features);
+        var image = features.Cols == FeatureCount ? Image : null;
+        return new Dataset(name ?? Name, features, Labels, ClassCount, ClassNames, Values, image);
+    }
+
+    /// <summary>
+    /// The target matrix a model with this spec is trained against: the features for an autoencoder; the values for
+    /// regression; for classification one-hot rows when the model has one output per class, or the label itself
+    /// when a single output separates two classes. Throws naming both widths when they do not fit.
+    /// </summary>
+    public Matrix TargetsFor(ModelSpec spec)
+    {
+        if (spec is Autoencoder) return Features;
+        if (Values is not null)
+        {
+            if (Values.Cols != spec.Outputs)
+                throw new ArgumentException($"Data set '{Name}' has {Values.Cols} target values per sample; the model has {spec.Outputs} outputs.");
+            return Values;
+        }
+        var labels = Labels!;
+        if (spec.Outputs == ClassCount) return OneHot.Encode(labels, ClassCount);
+        if (spec.Outputs == 1 && ClassCount == 2)
+        {
+            if (spec.Loss == Loss.CategoricalCrossEntropy)
+                throw new ArgumentException("Categorical cross-entropy needs one softmax output per class; the model has 1 output.");
+            var column = new Matrix(labels.Length, 1);
+            for (int n = 0; n < labels.Length; n++) column.Data[n] = labels[n];
+            return column;
+        }
+        throw new ArgumentException(
+            $"Data set '{Name}' has {ClassCount} classes; the model has {spec.Outputs} outputs " +
+            $"(it needs {ClassCount} outputs{(ClassCount == 2 ? ", or 1" : "")}).");
+    }
+
+    /// <summary>
+    /// Checks that a model with this spec can train on this set, naming the first problem: empty set, input width,
+    /// output width, labels for categorical cross-entropy.
+    /// </summary>
+    public void EnsureFits(ModelSpec spec)
+    {
+        if (Count == 0) throw new ArgumentException($"Data set '{Name}' is empty.");
+        if (FeatureCount != spec.Inputs)
+            throw new ArgumentException(
+                $"Layer {WeightSet.LayerName(0)} expects {spec.Inputs} inputs; data set '{Name}' has {FeatureCount} features per sample.");
+        _ = TargetsFor(spec);
+        if (spec.Loss == Loss.CategoricalCrossEntropy && Labels is null)
+            throw new ArgumentException($"Categorical cross-entropy needs class labels; data set '{Name}' has target values.");
+        if (spec.Loss == Loss.BinaryCrossEntropy)
+        {
+            var targets = TargetsFor(spec);
+            foreach (double t in targets.Data)
+                if (t < 0 || t > 1)
+                    throw new ArgumentException($"Binary cross-entropy needs targets in [0, 1]; data set '{Name}' has {t}.");
+        }
+    }
+
+    /// <summary>The whole set as one batch for a model with this spec.</summary>
+    public Batch ToBatch(ModelSpec spec)
+    {
+        EnsureFits(spec);
+        return new Batch(Features, TargetsFor(spec), spec is Autoencoder ? null : Labels);
+    }
+
+    public override string ToString() =>
+        $"{Name}: {Count} samples × {FeatureCount} features, " + (IsClassification ? $"{ClassCount} classes" : $"{Values?.Cols ?? 0} targets");
+
+    private static int[] Gather(int[] source, ReadOnlySpan<int> indices)
+    {
+        var result = new int[indices.Length];
+        for (int k = 0; k < indices.Length; k++) result[k] = source[indices[k]];
+        return result;
+    }
+
+    private static void EnsureFinite(string name, string what, Matrix m)
+    {
+        if (m.FirstNonFinite() is (int row, int col))
+            throw new ArgumentException($"Data set '{name}': {what} of sample {row}, column {col} is {m[row, col]} (NaN or infinite).");
+    }
+
+    private static void EnsureImageFits(string name, Matrix features, ImageShape? image)
+    {
+        if (image is { } shape && shape.Width * shape.Height != features.Cols)
+            throw new ArgumentException($"Data set '{name}': {shape.Width}×{shape.Height} images need {shape.Width * shape.Height} features, the rows have {features.Cols}.");
+    }
+}
+
+/// <summary>The width and height of the images a data set's rows hold (row-major pixels).</summary>
+public readonly record struct ImageShape(int Width, int Height);

@@ -1,0 +1,57 @@
+namespace Bridge;
+
+/// <summary>
+/// Cuts an epoch's sample order into <see cref="Batch"/>es: gathers rows into buffers allocated once (a full-size
+/// batch and, if the set does not divide evenly, a last smaller one) and corrupts autoencoder inputs.
+/// Handing out the same buffers every step keeps training free of allocation.
+/// </summary>
+public sealed class BatchAssembler
+{
+    private readonly Dataset _data;
+    private readonly Matrix _targets;
+    private readonly int[]? _labels;
+    private readonly Corruption _corruption;
+    private readonly Batch _full;
+    private readonly Batch? _last;
+
+    public BatchAssembler(Dataset data, ModelSpec spec, int batchSize)
+    {
+        data.EnsureFits(spec);
+        _data = data;
+        _targets = data.TargetsFor(spec);
+        _labels = spec is Autoencoder ? null : data.Labels;
+        _corruption = spec is Autoencoder ae ? ae.Corruption : Corruption.None;
+        BatchSize = Math.Min(batchSize, data.Count);
+        _full = NewBatch(BatchSize);
+        int remainder = data.Count % BatchSize;
+        _last = remainder == 0 ? null : NewBatch(remainder);
+    }
+
+    public int BatchSize { get; }
+
+    public int StepsPerEpoch => BatchPlan.StepsPerEpoch(_data.Count, BatchSize);
+
+    /// <summary>
+    /// The batch of step <paramref name="step"/> under <paramref name="order"/>. The returned object is reused by the
+    /// next call.
+    /// </summary>
+    public Batch Assemble(ReadOnlySpan<int> order, int step, ulong seed, int epoch)
+    {
+        int start = step * BatchSize;
+        int count = Math.Min(BatchSize, order.Length - start);
+        var batch = count == BatchSize ? _full : _last!;
+        int inputs = _data.FeatureCount, outputs = _targets.Cols;
+        for (int k = 0; k < count; k++)
+        {
+            int n = order[start + k];
+            _data.Features.Data.AsSpan(n * inputs, inputs).CopyTo(batch.Inputs.Data.AsSpan(k * inputs, inputs));
+            _targets.Data.AsSpan(n * outputs, outputs).CopyTo(batch.Targets.Data.AsSpan(k * outputs, outputs));
+            if (_labels is not null) batch.Labels![k] = _labels[n];
+        }
+        if (!_corruption.IsNone) _corruption.Apply(batch.Inputs.Data, BatchPlan.CorruptionStream(seed, epoch, step));
+        return batch;
+    }
+
+    private Batch NewBatch(int size) =>
+        new(new Matrix(size, _data.FeatureCount), new Matrix(size, _targets.Cols), _labels is null ? null : new int[size]);
+}

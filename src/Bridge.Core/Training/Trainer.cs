@@ -1,0 +1,80 @@
+using System.Diagnostics;
+
+namespace Bridge;
+
+/// <summary>
+/// Trains any backend's model the same way: epochs, seeded batch order, corruption for denoising autoencoders,
+/// history, progress, divergence and cancellation. Backends only compute steps; everything that decides which
+/// numbers they see is here, so two backends given the same spec, weights and options see the same batches.
+/// </summary>
+public static class Trainer
+{
+    /// <summary>
+    /// Trains <paramref name="model"/> on <paramref name="data"/>. Everything is checked before the first step
+    /// (shapes, labels, NaN in the data, options), so bad input changes nothing.
+    /// </summary>
+    /// <exception cref="ArgumentException">The data or the options do not fit the model.</exception>
+    /// <exception cref="TrainingDivergedException">The loss or a gradient became non-finite; the model keeps its last finite weights.</exception>
+    /// <exception cref="TrainingCancelledException">The token was cancelled; the model holds the weights after the last completed step.</exception>
+    public static History Fit(IModel model, Dataset data, TrainingOptions? options = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        options ??= new TrainingOptions();
+        options.Validate();
+        var spec = model.Spec;
+        var assembler = new BatchAssembler(data, spec, options.BatchSize);
+        Batch? trainingSet = options.EvaluateEachEpoch ? data.ToBatch(spec) : null;
+        Batch? validationSet = options.Validation?.ToBatch(spec);
+
+        var history = new History();
+        var order = new int[data.Count];
+        int steps = assembler.StepsPerEpoch;
+        var clock = new Stopwatch();
+        for (int epoch = options.InitialEpoch; epoch < options.Epochs; epoch++)
+        {
+            clock.Restart();
+            BatchPlan.FillOrder(order, epoch, options.Seed, options.Shuffle);
+            double lossSum = 0;
+            int seen = 0;
+            for (int step = 0; step < steps; step++)
+            {
+                if (cancellation.IsCancellationRequested)
+                    throw new TrainingCancelledException(epoch, step, history, cancellation);
+                var batch = assembler.Assemble(order, step, options.Seed, epoch);
+                var result = model.TrainStep(batch);
+                if (!result.Applied || !double.IsFinite(result.Loss))
+                    throw new TrainingDivergedException(epoch, step, result.NonFiniteLayer, result.Loss, history);
+                lossSum += result.Loss * batch.Count;
+                seen += batch.Count;
+                history.StepsTaken++;
+                if (options.ProgressEverySteps > 0 && options.OnProgress is { } report && (step + 1) % options.ProgressEverySteps == 0)
+                    report(new TrainingProgress(epoch, options.Epochs, step + 1, steps, lossSum / seen, null));
+            }
+            var record = Evaluate(model, epoch, lossSum / seen, trainingSet, validationSet, clock.Elapsed);
+            history.Add(record);
+            options.OnEpochEnd?.Invoke(epoch, model);
+            options.OnProgress?.Invoke(new TrainingProgress(epoch, options.Epochs, steps, steps, record.Loss, record));
+        }
+        return history;
+    }
+
+    private static EpochRecord Evaluate(IModel model, int epoch, double stepLoss, Batch? training, Batch? validation, TimeSpan elapsed)
+    {
+        double? trainLoss = null, accuracy = null, reconstruction = null, validationLoss = null, validationAccuracy = null;
+        if (training is not null) (trainLoss, accuracy, reconstruction) = Measure(model, training);
+        if (validation is not null) (validationLoss, validationAccuracy, _) = Measure(model, validation);
+        return new EpochRecord(epoch, stepLoss, trainLoss, accuracy, reconstruction, validationLoss, validationAccuracy, elapsed);
+    }
+
+    private static (double Loss, double? Accuracy, double? Reconstruction) Measure(IModel model, Batch batch)
+    {
+        var outputs = model.Forward(batch.Inputs);
+        double loss = LossFunctions.Batch(model.Spec.Loss, outputs, batch.Targets, batch.LabelSpan);
+        if (model.Spec is Autoencoder) return (loss, null, Metrics.MeanSquaredError(outputs, batch.Targets));
+        if (batch.Labels is not null) return (loss, Metrics.Accuracy(outputs, batch.Labels, ThresholdOf(model.Spec)), null);
+        return (loss, null, null);
+    }
+
+    internal static double ThresholdOf(ModelSpec spec) => spec is Perceptron p ? p.Threshold : 0.5;
+}
