@@ -1,0 +1,95 @@
+using ScottPlot;
+
+namespace Bridge.Plots;
+
+/// <summary>
+/// What a classifier of two inputs decides everywhere in the plane: the background is coloured by the predicted
+/// class (or, with one output, shaded by the output o from 0 to 1), the training points on top.
+/// </summary>
+public static class DecisionBoundaryChart
+{
+    /// <param name="predict">The model's outputs for a batch of 2-D inputs (for example <c>model.Forward</c>).</param>
+    public static Plot Create(string title, Func<Matrix, Matrix> predict, Dataset data, int resolution = 150,
+        double margin = 0.25)
+    {
+        if (data.FeatureCount != 2) throw new ArgumentException($"A decision boundary needs 2 inputs; '{data.Name}' has {data.FeatureCount}.");
+        if (data.Labels is null) throw new ArgumentException($"A decision boundary needs class labels; '{data.Name}' has none.");
+        var (xMin, xMax) = Range(data.Features, 0, margin);
+        var (yMin, yMax) = Range(data.Features, 1, margin);
+        var grid = new Matrix(resolution * resolution, 2);
+        for (int r = 0; r < resolution; r++)
+            for (int c = 0; c < resolution; c++)
+            {
+                // Row 0 of a heatmap is drawn at the top, so it holds the largest y.
+                grid[r * resolution + c, 0] = xMin + (xMax - xMin) * (c + 0.5) / resolution;
+                grid[r * resolution + c, 1] = yMax - (yMax - yMin) * (r + 0.5) / resolution;
+            }
+        var outputs = predict(grid);
+        var plot = new Plot();
+        var cells = new double[resolution, resolution];
+        bool single = outputs.Cols == 1;
+        var classes = single ? null : outputs.ArgMaxPerRow();
+        for (int r = 0; r < resolution; r++)
+            for (int c = 0; c < resolution; c++)
+                cells[r, c] = single ? outputs[r * resolution + c, 0] : classes![r * resolution + c];
+        var heatmap = plot.Add.Heatmap(cells);
+        heatmap.Extent = new CoordinateRect(xMin, xMax, yMin, yMax);
+        heatmap.Opacity = 0.45;
+        if (single)
+        {
+            heatmap.Colormap = new TwoClassColormap();
+            heatmap.ManualRange = new ScottPlot.Range(0, 1);
+        }
+        else
+        {
+            heatmap.Colormap = new ClassColormap(data.ClassCount);
+            heatmap.ManualRange = new ScottPlot.Range(0, data.ClassCount - 1);
+        }
+        ClassScatterChart.AddPoints(plot, data.Features, data.Labels, data.ClassCount, data.ClassNames, markerSize: 7);
+        plot.Axes.SetLimits(xMin, xMax, yMin, yMax);
+        plot.Title(title);
+        plot.XLabel("x1");
+        plot.YLabel("x2");
+        plot.ShowLegend(Alignment.UpperRight);
+        return plot;
+    }
+
+    private static (double Min, double Max) Range(Matrix m, int col, double margin)
+    {
+        double min = double.PositiveInfinity, max = double.NegativeInfinity;
+        for (int r = 0; r < m.Rows; r++)
+        {
+            min = Math.Min(min, m[r, col]);
+            max = Math.Max(max, m[r, col]);
+        }
+        double pad = Math.Max(max - min, 1e-9) * margin;
+        return (min - pad, max + pad);
+    }
+
+    /// <summary>Class k's colour for intensity k/(K − 1).</summary>
+    private sealed class ClassColormap(int classCount) : IColormap
+    {
+        public string Name => "classes";
+
+        public Color GetColor(double normalizedIntensity)
+        {
+            int k = (int)Math.Round(Math.Clamp(normalizedIntensity, 0, 1) * (classCount - 1));
+            return ClassColors.Of(k, classCount);
+        }
+    }
+
+    /// <summary>From class 0's colour (o = 0) through white (o = 0.5) to class 1's colour (o = 1).</summary>
+    private sealed class TwoClassColormap : IColormap
+    {
+        public string Name => "two classes";
+
+        public Color GetColor(double normalizedIntensity)
+        {
+            double t = Math.Clamp(normalizedIntensity, 0, 1);
+            var end = t < 0.5 ? ClassColors.Of(0, 2) : ClassColors.Of(1, 2);
+            double weight = Math.Abs(t - 0.5) * 2;
+            byte Mix(byte channel) => (byte)Math.Round(255 + (channel - 255) * weight);
+            return new Color(Mix(end.R), Mix(end.G), Mix(end.B));
+        }
+    }
+}

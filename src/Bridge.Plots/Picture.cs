@@ -1,0 +1,63 @@
+using ScottPlot;
+
+namespace Bridge.Plots;
+
+/// <summary>Saving charts: PNG files (written atomically), side-by-side panels, and data URIs for HTML pages.</summary>
+public static class Picture
+{
+    /// <summary>Writes <paramref name="plot"/> as a PNG to <paramref name="path"/>, through a temporary file and a rename.</summary>
+    public static string SavePng(Plot plot, string path, int width = 640, int height = 480) =>
+        WriteAtomically(path, plot.GetImageBytes(width, height, ImageFormat.Png));
+
+    /// <summary>Several charts in one row, each <paramref name="panelWidth"/> wide, saved as one PNG.</summary>
+    public static string SaveSideBySide(string path, int panelWidth, int height, params Plot[] plots)
+    {
+        if (plots.Length == 0) throw new ArgumentException("Nothing to save: no plots given.", nameof(plots));
+        var multiplot = new Multiplot(plots[0]);
+        foreach (var plot in plots.Skip(1)) multiplot.AddPlot(plot);
+        multiplot.Layout = new ScottPlot.MultiplotLayouts.Columns();
+        string temporary = TemporaryPathFor(path);
+        try
+        {
+            multiplot.SavePng(temporary, panelWidth * plots.Length, height);
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+        return path;
+    }
+
+    /// <summary>The chart as a data URI (data:image/png;base64,…) to embed in a self-contained HTML page.</summary>
+    public static string PngDataUri(Plot plot, int width = 640, int height = 400) =>
+        "data:image/png;base64," + Convert.ToBase64String(plot.GetImageBytes(width, height, ImageFormat.Png));
+
+    internal static string WriteAtomically(string path, byte[] bytes)
+    {
+        string? directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (directory is not null) Directory.CreateDirectory(directory);
+        string temporary = TemporaryPathFor(path);
+        try
+        {
+            using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write))
+            {
+                stream.Write(bytes);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+        return path;
+    }
+
+    private static string TemporaryPathFor(string path)
+    {
+        string full = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+        return Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp.png");
+    }
+}
