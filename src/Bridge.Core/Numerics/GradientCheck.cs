@@ -35,21 +35,64 @@ public static class GradientCheck
     public static double[] Compare(IModel model, Batch batch, double step = 1e-6) =>
         Agreement.PerLayer(model.Gradients(batch), CentralDifferences(model, batch, step));
 
+    /// <summary>
+    /// Like <see cref="Compare"/>, but differentiating only up to <paramref name="perLayer"/> weights of each layer
+    /// (chosen at random from <paramref name="seed"/>, biases included), for networks too large to probe every
+    /// weight. The relative error of a layer is taken over the probed weights.
+    /// </summary>
+    public static double[] CompareSampled(IModel model, Batch batch, int perLayer, ulong seed = 0, double step = 1e-6)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(perLayer, 1);
+        var analytic = model.Gradients(batch);
+        var original = model.GetWeights();
+        var probe = original.Clone();
+        var rng = Rng.ForStream(seed, Rng.Streams.Weights, 0x6772616443686B);
+        var errors = new double[probe.Layers.Count];
+        try
+        {
+            for (int l = 0; l < probe.Layers.Count; l++)
+            {
+                var layer = probe.Layers[l];
+                int total = layer.ParameterCount;
+                var chosen = rng.Permutation(total).AsSpan(0, Math.Min(perLayer, total)).ToArray();
+                var expected = new double[chosen.Length];
+                var actual = new double[chosen.Length];
+                for (int c = 0; c < chosen.Length; c++)
+                {
+                    int k = chosen[c];
+                    bool isBias = k >= layer.Kernel.Length;
+                    var values = isBias ? layer.Bias : layer.Kernel;
+                    int index = isBias ? k - layer.Kernel.Length : k;
+                    expected[c] = Probe(model, batch, probe, values, index, step);
+                    actual[c] = isBias ? analytic.Layers[l].Bias[index] : analytic.Layers[l].Kernel[index];
+                }
+                errors[l] = Agreement.RelativeError(actual, expected);
+            }
+        }
+        finally
+        {
+            model.SetWeights(original);
+        }
+        return errors;
+    }
+
     private static void Differentiate(IModel model, Batch batch, WeightSet probe, double[] values, double[] gradient, double h)
     {
-        for (int k = 0; k < values.Length; k++)
-        {
-            double saved = values[k];
-            // The distance actually stepped, (w + h) − (w − h) after rounding, is what divides.
-            double up = saved + h, down = saved - h;
-            values[k] = up;
-            model.SetWeights(probe);
-            double plus = model.Loss(batch);
-            values[k] = down;
-            model.SetWeights(probe);
-            double minus = model.Loss(batch);
-            values[k] = saved;
-            gradient[k] = (plus - minus) / (up - down);
-        }
+        for (int k = 0; k < values.Length; k++) gradient[k] = Probe(model, batch, probe, values, k, h);
+    }
+
+    private static double Probe(IModel model, Batch batch, WeightSet probe, double[] values, int k, double h)
+    {
+        double saved = values[k];
+        // The distance actually stepped, (w + h) − (w − h) after rounding, is what divides.
+        double up = saved + h, down = saved - h;
+        values[k] = up;
+        model.SetWeights(probe);
+        double plus = model.Loss(batch);
+        values[k] = down;
+        model.SetWeights(probe);
+        double minus = model.Loss(batch);
+        values[k] = saved;
+        return (plus - minus) / (up - down);
     }
 }

@@ -1,0 +1,80 @@
+using System.Globalization;
+using Spectre.Console;
+
+namespace Bridge.Comparison;
+
+/// <summary>The comparison as tables in the terminal: backends, checks (one column per backend), results, diagnoses.</summary>
+public static class TerminalReport
+{
+    public static void Write(IAnsiConsole console, ComparisonReport report)
+    {
+        console.Write(new Rule($"[bold]Bridge comparison[/] [grey]{Markup.Escape(report.Plan.Describe())}[/]").LeftJustified());
+
+        var backends = new Table().Border(TableBorder.Rounded).Title("Backends");
+        backends.AddColumn("backend").AddColumn("available").AddColumn("device / reason");
+        foreach (var b in report.Backends)
+            backends.AddRow(
+                Markup.Escape(b.Name),
+                b.Available ? "[green]yes[/]" : "[yellow]no[/]",
+                Markup.Escape(b.Available ? b.Device ?? b.Reason : b.Reason));
+        console.Write(backends);
+
+        WriteChecks(console, report);
+        WriteResults(console, report);
+
+        foreach (var d in report.Diagnoses())
+            console.MarkupLine($"[red]✗ {Markup.Escape(d.Backend)}[/]: {Markup.Escape(d.Explanation)} " +
+                               $"([grey]{Markup.Escape(d.FirstFailure.Name)} {Format(d.FirstFailure.Value)} > {Format(d.FirstFailure.Tolerance)}[/])");
+        int failed = report.Failures.Count();
+        console.MarkupLine(failed == 0
+            ? $"[green]All {report.Checks.Count} checks passed[/] in {report.Elapsed.TotalSeconds:F1} s."
+            : $"[red]{failed} of {report.Checks.Count} checks failed[/] in {report.Elapsed.TotalSeconds:F1} s.");
+    }
+
+    private static void WriteChecks(IAnsiConsole console, ComparisonReport report)
+    {
+        var columns = report.Checks.Select(c => c.Backend).Distinct().ToList();
+        if (columns.Count == 0) return;
+        var table = new Table().Border(TableBorder.Rounded)
+            .Title($"Agreement with {Markup.Escape(report.Plan.Reference)} (relative error unless noted; tolerance in grey)");
+        table.AddColumn("check").AddColumn("layer");
+        foreach (var c in columns) table.AddColumn(new TableColumn(Markup.Escape(c)).RightAligned());
+        table.AddColumn(new TableColumn("tolerance").RightAligned());
+        var rows = report.Checks.GroupBy(c => (c.Name, c.Layer)).ToList();
+        foreach (var row in rows)
+        {
+            var cells = new List<string> { Markup.Escape(row.Key.Name), Markup.Escape(row.Key.Layer ?? "") };
+            foreach (var column in columns)
+            {
+                var check = row.FirstOrDefault(c => c.Backend == column);
+                cells.Add(check is null ? "" : (check.Passed ? "[green]" : "[red]") + Format(check.Value) + (check.Passed ? " ✓" : " ✗") + "[/]");
+            }
+            cells.Add("[grey]" + Format(row.First().Tolerance) + "[/]");
+            table.AddRow(cells.ToArray());
+        }
+        console.Write(table);
+    }
+
+    private static void WriteResults(IAnsiConsole console, ComparisonReport report)
+    {
+        if (report.Results.Count == 0) return;
+        var table = new Table().Border(TableBorder.Rounded).Title("After training");
+        table.AddColumn("backend").AddColumn("metric").AddColumn(new TableColumn("value").RightAligned())
+            .AddColumn(new TableColumn("final loss").RightAligned()).AddColumn(new TableColumn("training time").RightAligned());
+        foreach (var r in report.Results)
+            table.AddRow(
+                Markup.Escape(r.Backend),
+                Markup.Escape(r.Metric),
+                r.Metric.EndsWith("accuracy", StringComparison.Ordinal) ? r.Value.ToString("P2", CultureInfo.InvariantCulture) : Format(r.Value),
+                r.History.Count == 0 ? "" : Format(r.History[^1].Loss),
+                $"{r.TrainingTime.TotalSeconds:F2} s");
+        console.Write(table);
+    }
+
+    internal static string Format(double value) =>
+        double.IsNaN(value) ? "n/a"
+        : double.IsInfinity(value) ? "∞"
+        : value == 0 ? "0"
+        : Math.Abs(value) < 1e-3 || Math.Abs(value) >= 1e5 ? value.ToString("0.0e+0", CultureInfo.InvariantCulture)
+        : value.ToString("0.####", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,278 @@
+using System.Numerics;
+using Bridge.Managed.Kernels;
+
+namespace Bridge.Managed.Batched;
+
+/// <summary>
+/// The fast path: the whole batch at once in matrix form, computing in T (float or double).
+/// Forward: Net_l = O_(l−1)·W_l + b_l, O_l = f(Net_l). Backward, with G_l = ∂E/∂Net_l:
+/// ∂E/∂W_l = O_(l−1)ᵀ·G_l, ∂E/∂b_l = Σ_rows G_l, G_(l−1) = (G_l·W_lᵀ) ⊙ f'(Net_(l−1)).
+/// Buffers are allocated on the first step of each batch size and reused, so training allocates nothing per step.
+/// </summary>
+internal sealed class BatchedModel<T> : IModel where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly T[][] _kernels, _biases, _kernelGradients, _biasGradients;
+    private readonly T[][] _parameters, _gradients; // kernel and bias of every layer, in that order
+    private readonly BatchedOptimizer<T> _optimizer;
+    private readonly Dictionary<int, Workspace<T>> _workspaces = [];
+    private readonly int[] _units;
+
+    public BatchedModel(ModelSpec spec, WeightSet initialWeights)
+    {
+        Spec = spec;
+        _units = spec.Layers.Select(l => l.Units).ToArray();
+        var shapes = spec.LayerShapes();
+        _kernels = shapes.Select(s => new T[s.Inputs * s.Outputs]).ToArray();
+        _biases = shapes.Select(s => new T[s.Outputs]).ToArray();
+        _kernelGradients = shapes.Select(s => new T[s.Inputs * s.Outputs]).ToArray();
+        _biasGradients = shapes.Select(s => new T[s.Outputs]).ToArray();
+        _parameters = Interleave(_kernels, _biases);
+        _gradients = Interleave(_kernelGradients, _biasGradients);
+        _optimizer = new BatchedOptimizer<T>(spec.Optimizer, _parameters);
+        SetWeights(initialWeights);
+    }
+
+    public string Backend => "managed";
+    public string Device => "cpu";
+    public ModelSpec Spec { get; }
+
+    public Matrix ForwardRange(Matrix inputs, int firstLayer, int endLayer)
+    {
+        ModelGuard.LayerRange(Spec, inputs, firstLayer, endLayer);
+        int n = inputs.Rows;
+        var current = new T[inputs.Data.Length];
+        BatchedOptimizer<T>.FromDouble(inputs.Data, current);
+        int width = inputs.Cols;
+        for (int l = firstLayer; l < endLayer; l++)
+        {
+            var nets = new T[n * _units[l]];
+            var outputs = new T[n * _units[l]];
+            Gemm<T>.MultiplyAddBias(current, n, width, _kernels[l], _units[l], _biases[l], nets);
+            ActivationKernels<T>.Forward(Spec.Layers[l].Activation, nets, outputs, _units[l]);
+            current = outputs;
+            width = _units[l];
+        }
+        return new Matrix(n, width, BatchedOptimizer<T>.ToDouble(current));
+    }
+
+    public double Loss(Batch batch)
+    {
+        ModelGuard.Batch(Spec, batch);
+        var work = Load(batch);
+        Forward(work);
+        return BatchLoss(work, batch);
+    }
+
+    public WeightSet Gradients(Batch batch)
+    {
+        ModelGuard.Batch(Spec, batch);
+        var work = Load(batch);
+        Forward(work);
+        Backward(work, batch);
+        return Snapshot(_kernelGradients, _biasGradients);
+    }
+
+    public StepResult TrainStep(Batch batch)
+    {
+        ModelGuard.Batch(Spec, batch);
+        var work = Load(batch);
+        Forward(work);
+        double loss = BatchLoss(work, batch);
+        Backward(work, batch);
+        if (FirstNonFiniteGradient() is int layer) return StepResult.Refused(loss, WeightSet.LayerName(layer));
+        if (!double.IsFinite(loss)) return StepResult.Refused(loss, null);
+        _optimizer.Step(_parameters, _gradients);
+        return StepResult.Done(loss);
+    }
+
+    public WeightSet GetWeights() => Snapshot(_kernels, _biases);
+
+    public void SetWeights(WeightSet weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        weights.EnsureMatches(Spec);
+        if (weights.FirstNonFiniteLayer() is string layer)
+            throw new ArgumentException($"The weights of layer {layer} are not all finite.");
+        for (int l = 0; l < _kernels.Length; l++)
+        {
+            BatchedOptimizer<T>.FromDouble(weights.Layers[l].Kernel, _kernels[l]);
+            BatchedOptimizer<T>.FromDouble(weights.Layers[l].Bias, _biases[l]);
+        }
+    }
+
+    public OptimizerState GetOptimizerState() => _optimizer.GetState(Spec);
+
+    public void SetOptimizerState(OptimizerState state) => _optimizer.SetState(state, Spec);
+
+    public void Dispose() { }
+
+    private Workspace<T> Load(Batch batch)
+    {
+        int n = batch.Count;
+        if (!_workspaces.TryGetValue(n, out var work))
+        {
+            // A training run uses at most two batch sizes (full and last); evaluation sizes come and go.
+            if (_workspaces.Count >= 4) _workspaces.Clear();
+            _workspaces[n] = work = new Workspace<T>(n, Spec.Inputs, Spec.Layers);
+        }
+        BatchedOptimizer<T>.FromDouble(batch.Inputs.Data, work.Inputs);
+        BatchedOptimizer<T>.FromDouble(batch.Targets.Data, work.Targets);
+        return work;
+    }
+
+    private void Forward(Workspace<T> work)
+    {
+        int n = work.BatchSize;
+        ReadOnlySpan<T> current = work.Inputs;
+        int width = Spec.Inputs;
+        for (int l = 0; l < _units.Length; l++)
+        {
+            Gemm<T>.MultiplyAddBias(current, n, width, _kernels[l], _units[l], _biases[l], work.Nets[l]);
+            ActivationKernels<T>.Forward(Spec.Layers[l].Activation, work.Nets[l], work.Outputs[l], _units[l]);
+            current = work.Outputs[l];
+            width = _units[l];
+        }
+    }
+
+    /// <summary>Fills ∂E/∂W and ∂E/∂b of every layer from the forward pass in <paramref name="work"/>.</summary>
+    private void Backward(Workspace<T> work, Batch batch)
+    {
+        int n = work.BatchSize;
+        int last = _units.Length - 1;
+        OutputGradient(work, batch, work.NetGradients[last]);
+        for (int l = last; l >= 0; l--)
+        {
+            ReadOnlySpan<T> below = l == 0 ? work.Inputs : work.Outputs[l - 1];
+            int width = l == 0 ? Spec.Inputs : _units[l - 1];
+            Gemm<T>.MultiplyTransposedA(below, n, width, work.NetGradients[l], _units[l], _kernelGradients[l]);
+            Gemm<T>.ColumnSums(work.NetGradients[l], n, _units[l], _biasGradients[l]);
+            if (l == 0) break;
+            Gemm<T>.MultiplyTransposedB(work.NetGradients[l], n, _units[l], _kernels[l], width, work.NetGradients[l - 1]);
+            ActivationKernels<T>.Backward(Spec.Layers[l - 1].Activation, work.Nets[l - 1], work.Outputs[l - 1], work.NetGradients[l - 1], width);
+        }
+    }
+
+    /// <summary>∂E/∂Net of the output layer, E being the batch mean (hence the 1/N).</summary>
+    private void OutputGradient(Workspace<T> work, Batch batch, Span<T> gradient)
+    {
+        int n = work.BatchSize, k = _units[^1];
+        var outputs = work.Outputs[^1];
+        var targets = work.Targets;
+        var activation = Spec.Layers[^1].Activation;
+        T inverseN = T.One / T.CreateChecked(n);
+        switch (Spec.Loss)
+        {
+            case Bridge.Loss.CategoricalCrossEntropy when activation == Activation.Softmax:
+                // ∂E/∂net_j = (o_j − [j = label]) / N
+                for (int r = 0; r < n; r++)
+                {
+                    int label = batch.Labels![r];
+                    for (int j = 0; j < k; j++)
+                        gradient[r * k + j] = (outputs[r * k + j] - (j == label ? T.One : T.Zero)) * inverseN;
+                }
+                return;
+            case Bridge.Loss.BinaryCrossEntropy when activation == Activation.Sigmoid:
+            {
+                // ∂E/∂net_j = (o_j − t_j) / (K·N)
+                T scale = inverseN / T.CreateChecked(k);
+                for (int i = 0; i < gradient.Length; i++) gradient[i] = (outputs[i] - targets[i]) * scale;
+                return;
+            }
+            case Bridge.Loss.HalfSquaredError:
+                for (int i = 0; i < gradient.Length; i++) gradient[i] = (outputs[i] - targets[i]) * inverseN;
+                break;
+            case Bridge.Loss.MeanSquaredError:
+            {
+                T scale = T.CreateChecked(2) / T.CreateChecked(k) * inverseN;
+                for (int i = 0; i < gradient.Length; i++) gradient[i] = (outputs[i] - targets[i]) * scale;
+                break;
+            }
+            case Bridge.Loss.BinaryCrossEntropy:
+            {
+                T scale = inverseN / T.CreateChecked(k);
+                for (int i = 0; i < gradient.Length; i++)
+                    gradient[i] = (outputs[i] - targets[i]) / (outputs[i] * (T.One - outputs[i])) * scale;
+                break;
+            }
+            case Bridge.Loss.CategoricalCrossEntropy:
+                gradient.Clear();
+                for (int r = 0; r < n; r++)
+                {
+                    int label = batch.Labels![r];
+                    gradient[r * k + label] = -inverseN / outputs[r * k + label];
+                }
+                break;
+            default:
+                throw new NotSupportedException($"The managed engine has no implementation of the loss {Spec.Loss}.");
+        }
+        ActivationKernels<T>.Backward(activation, work.Nets[^1], outputs, gradient, k);
+    }
+
+    /// <summary>E on the batch, accumulated in float64 from the T outputs; cross-entropies from the nets (stable).</summary>
+    private double BatchLoss(Workspace<T> work, Batch batch)
+    {
+        int n = work.BatchSize, k = _units[^1];
+        var outputs = work.Outputs[^1];
+        var nets = work.Nets[^1];
+        var targets = work.Targets;
+        var activation = Spec.Layers[^1].Activation;
+        double sum = 0;
+        switch (Spec.Loss)
+        {
+            case Bridge.Loss.CategoricalCrossEntropy when activation == Activation.Softmax:
+                for (int r = 0; r < n; r++)
+                {
+                    var row = nets.AsSpan(r * k, k);
+                    double max = double.NegativeInfinity;
+                    foreach (var v in row) max = Math.Max(max, double.CreateChecked(v));
+                    double exps = 0;
+                    foreach (var v in row) exps += Math.Exp(double.CreateChecked(v) - max);
+                    sum += max + Math.Log(exps) - double.CreateChecked(row[batch.Labels![r]]);
+                }
+                return sum / n;
+            case Bridge.Loss.BinaryCrossEntropy when activation == Activation.Sigmoid:
+                for (int i = 0; i < nets.Length; i++)
+                {
+                    double x = double.CreateChecked(nets[i]), t = double.CreateChecked(targets[i]);
+                    sum += Math.Max(x, 0) + Math.Log(1 + Math.Exp(-Math.Abs(x))) - t * x;
+                }
+                return sum / k / n;
+            default:
+                var o = new double[k];
+                var t2 = new double[k];
+                for (int r = 0; r < n; r++)
+                {
+                    for (int j = 0; j < k; j++)
+                    {
+                        o[j] = double.CreateChecked(outputs[r * k + j]);
+                        t2[j] = double.CreateChecked(targets[r * k + j]);
+                    }
+                    sum += LossFunctions.Sample(Spec.Loss, o, t2, batch.Labels?[r] ?? -1);
+                }
+                return sum / n;
+        }
+    }
+
+    private int? FirstNonFiniteGradient()
+    {
+        for (int l = 0; l < _units.Length; l++)
+        {
+            foreach (var g in _kernelGradients[l]) if (!T.IsFinite(g)) return l;
+            foreach (var g in _biasGradients[l]) if (!T.IsFinite(g)) return l;
+        }
+        return null;
+    }
+
+    private WeightSet Snapshot(T[][] kernels, T[][] biases)
+    {
+        var shapes = Spec.LayerShapes();
+        var layers = new List<LayerWeights>(shapes.Count);
+        for (int l = 0; l < shapes.Count; l++)
+            layers.Add(new LayerWeights(shapes[l].Inputs, shapes[l].Outputs,
+                BatchedOptimizer<T>.ToDouble(kernels[l]), BatchedOptimizer<T>.ToDouble(biases[l])));
+        return new WeightSet(Spec.Precision, layers);
+    }
+
+    private static T[][] Interleave(T[][] kernels, T[][] biases) =>
+        kernels.Zip(biases).SelectMany(p => new[] { p.First, p.Second }).ToArray();
+}

@@ -1,0 +1,27 @@
+namespace Bridge.Managed.Batched;
+
+/// <summary>
+/// The buffers one batch size needs, allocated once and reused every step: the batch converted to T, and each
+/// layer's nets, outputs and gradients with respect to the nets.
+/// </summary>
+internal sealed class Workspace<T> where T : unmanaged
+{
+    public Workspace(int batchSize, int inputs, IReadOnlyList<Dense> layers)
+    {
+        BatchSize = batchSize;
+        Inputs = new T[batchSize * inputs];
+        Targets = new T[batchSize * layers[^1].Units];
+        Nets = layers.Select(l => new T[batchSize * l.Units]).ToArray();
+        Outputs = layers.Select(l => new T[batchSize * l.Units]).ToArray();
+        NetGradients = layers.Select(l => new T[batchSize * l.Units]).ToArray();
+    }
+
+    public int BatchSize { get; }
+    public T[] Inputs { get; }
+    public T[] Targets { get; }
+    public T[][] Nets { get; }
+    public T[][] Outputs { get; }
+
+    /// <summary>∂E/∂net of every layer (the lecture's −δ, averaged over the batch).</summary>
+    public T[][] NetGradients { get; }
+}

@@ -1,0 +1,85 @@
+using System.Numerics;
+
+namespace Bridge.Managed.Kernels;
+
+/// <summary>Activations over a whole batch (rows of <c>width</c> nodes), forward and backward, in T.</summary>
+internal static class ActivationKernels<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>outputs = f(nets), row by row (softmax needs the row).</summary>
+    public static void Forward(Activation activation, ReadOnlySpan<T> nets, Span<T> outputs, int width)
+    {
+        switch (activation)
+        {
+            case Activation.Sigmoid:
+                for (int i = 0; i < nets.Length; i++) outputs[i] = Sigmoid(nets[i]);
+                break;
+            case Activation.Tanh:
+                for (int i = 0; i < nets.Length; i++) outputs[i] = T.Tanh(nets[i]);
+                break;
+            case Activation.Relu:
+                for (int i = 0; i < nets.Length; i++) outputs[i] = nets[i] > T.Zero ? nets[i] : T.Zero;
+                break;
+            case Activation.Linear:
+                nets.CopyTo(outputs);
+                break;
+            case Activation.Softmax:
+                for (int r = 0; r < nets.Length / width; r++) Softmax(nets.Slice(r * width, width), outputs.Slice(r * width, width));
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(activation), activation, null);
+        }
+    }
+
+    /// <summary>
+    /// In place: gradient (∂E/∂o on entry) becomes ∂E/∂net. Element-wise f'(net)·g; softmax o_m·(g_m − Σ_j o_j·g_j).
+    /// </summary>
+    public static void Backward(Activation activation, ReadOnlySpan<T> nets, ReadOnlySpan<T> outputs, Span<T> gradient, int width)
+    {
+        switch (activation)
+        {
+            case Activation.Sigmoid:
+                for (int i = 0; i < gradient.Length; i++) gradient[i] *= outputs[i] * (T.One - outputs[i]);
+                break;
+            case Activation.Tanh:
+                for (int i = 0; i < gradient.Length; i++) gradient[i] *= T.One - outputs[i] * outputs[i];
+                break;
+            case Activation.Relu:
+                for (int i = 0; i < gradient.Length; i++) if (!(nets[i] > T.Zero)) gradient[i] = T.Zero;
+                break;
+            case Activation.Linear:
+                break;
+            case Activation.Softmax:
+                for (int r = 0; r < gradient.Length / width; r++)
+                {
+                    var o = outputs.Slice(r * width, width);
+                    var g = gradient.Slice(r * width, width);
+                    T dot = Gemm<T>.Dot(o, g);
+                    for (int m = 0; m < width; m++) g[m] = o[m] * (g[m] - dot);
+                }
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(activation), activation, null);
+        }
+    }
+
+    /// <summary>1 / (1 + e^(−x)), in the branch whose exponent cannot overflow.</summary>
+    public static T Sigmoid(T x)
+    {
+        if (x >= T.Zero) return T.One / (T.One + T.Exp(-x));
+        T e = T.Exp(x);
+        return e / (T.One + e);
+    }
+
+    public static void Softmax(ReadOnlySpan<T> nets, Span<T> outputs)
+    {
+        T max = nets[0];
+        for (int j = 1; j < nets.Length; j++) if (nets[j] > max) max = nets[j];
+        T sum = T.Zero;
+        for (int j = 0; j < nets.Length; j++)
+        {
+            outputs[j] = T.Exp(nets[j] - max);
+            sum += outputs[j];
+        }
+        for (int j = 0; j < nets.Length; j++) outputs[j] /= sum;
+    }
+}

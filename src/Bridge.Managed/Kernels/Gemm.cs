@@ -1,0 +1,113 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Bridge.Managed.Kernels;
+
+/// <summary>
+/// The three matrix products backpropagation needs, on row-major spans, vectorised along the contiguous axis:
+/// forward C = A·B + bias, backward to the previous layer C = D·Wᵀ, and the weight gradient C = Aᵀ·D.
+/// </summary>
+internal static class Gemm<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>C[n×m] = A[n×k]·B[k×m] + bias[m] (bias broadcast over rows).</summary>
+    public static void MultiplyAddBias(ReadOnlySpan<T> a, int n, int k, ReadOnlySpan<T> b, int m, ReadOnlySpan<T> bias, Span<T> c)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            var row = c.Slice(i * m, m);
+            bias.CopyTo(row);
+            var aRow = a.Slice(i * k, k);
+            for (int p = 0; p < k; p++)
+            {
+                T scale = aRow[p];
+                // Zero inputs (blank pixels, dead relu units) add nothing; skipping them is exact.
+                if (scale == T.Zero) continue;
+                AddScaled(row, b.Slice(p * m, m), scale);
+            }
+        }
+    }
+
+    /// <summary>C[n×k] = D[n×m]·W[k×m]ᵀ: each entry a dot product of two contiguous rows.</summary>
+    public static void MultiplyTransposedB(ReadOnlySpan<T> d, int n, int m, ReadOnlySpan<T> w, int k, Span<T> c)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            var dRow = d.Slice(i * m, m);
+            var cRow = c.Slice(i * k, k);
+            for (int p = 0; p < k; p++) cRow[p] = Dot(dRow, w.Slice(p * m, m));
+        }
+    }
+
+    /// <summary>C[k×m] = A[n×k]ᵀ·D[n×m]: accumulated row by row of A and D.</summary>
+    public static void MultiplyTransposedA(ReadOnlySpan<T> a, int n, int k, ReadOnlySpan<T> d, int m, Span<T> c)
+    {
+        c.Clear();
+        for (int i = 0; i < n; i++)
+        {
+            var aRow = a.Slice(i * k, k);
+            var dRow = d.Slice(i * m, m);
+            for (int p = 0; p < k; p++)
+            {
+                T scale = aRow[p];
+                if (scale == T.Zero) continue;
+                AddScaled(c.Slice(p * m, m), dRow, scale);
+            }
+        }
+    }
+
+    /// <summary>sums[m] = Σ_i D[i, ·]: the bias gradient.</summary>
+    public static void ColumnSums(ReadOnlySpan<T> d, int n, int m, Span<T> sums)
+    {
+        sums.Clear();
+        for (int i = 0; i < n; i++) Add(sums, d.Slice(i * m, m));
+    }
+
+    /// <summary>y += scale·x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void AddScaled(Span<T> y, ReadOnlySpan<T> x, T scale)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && y.Length >= Vector<T>.Count)
+        {
+            var vs = new Vector<T>(scale);
+            var yv = MemoryMarshal.Cast<T, Vector<T>>(y);
+            var xv = MemoryMarshal.Cast<T, Vector<T>>(x);
+            for (int v = 0; v < yv.Length; v++) yv[v] += vs * xv[v];
+            i = yv.Length * Vector<T>.Count;
+        }
+        for (; i < y.Length; i++) y[i] += scale * x[i];
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Add(Span<T> y, ReadOnlySpan<T> x)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && y.Length >= Vector<T>.Count)
+        {
+            var yv = MemoryMarshal.Cast<T, Vector<T>>(y);
+            var xv = MemoryMarshal.Cast<T, Vector<T>>(x);
+            for (int v = 0; v < yv.Length; v++) yv[v] += xv[v];
+            i = yv.Length * Vector<T>.Count;
+        }
+        for (; i < y.Length; i++) y[i] += x[i];
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T Dot(ReadOnlySpan<T> x, ReadOnlySpan<T> y)
+    {
+        T sum = T.Zero;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && x.Length >= Vector<T>.Count)
+        {
+            var acc = Vector<T>.Zero;
+            var xv = MemoryMarshal.Cast<T, Vector<T>>(x);
+            var yv = MemoryMarshal.Cast<T, Vector<T>>(y);
+            for (int v = 0; v < xv.Length; v++) acc += xv[v] * yv[v];
+            sum = Vector.Sum(acc);
+            i = xv.Length * Vector<T>.Count;
+        }
+        for (; i < x.Length; i++) sum += x[i] * y[i];
+        return sum;
+    }
+}
