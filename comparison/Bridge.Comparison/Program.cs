@@ -1,2 +1,0 @@
-// The bridge command line; the harness is added in its own change.
-return 0;

@@ -1,0 +1,35 @@
+using Bridge.Managed;
+
+namespace Bridge.Backends;
+
+/// <summary>
+/// Every backend Bridge has, by the name the command line and the labs use. Creating a backend never fails:
+/// one that cannot run here reports why through <see cref="IBackend.Availability"/>.
+/// </summary>
+public static class BackendCatalog
+{
+    /// <summary>The names, in the order reports list them; the first is the reference.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["managed", "managed-teaching"];
+
+    /// <summary>The backend called <paramref name="name"/>.</summary>
+    /// <param name="device">For torch: cpu, cuda, cuda:N or auto.</param>
+    /// <exception cref="ArgumentException">No backend has that name; the message lists the names.</exception>
+    public static IBackend Get(string name, string? device = null) => name.Trim().ToLowerInvariant() switch
+    {
+        "managed" => ManagedBackend.Batched,
+        "managed-teaching" or "teaching" => ManagedBackend.Teaching,
+        _ => throw new ArgumentException($"Unknown backend '{name}': expected one of {string.Join(", ", Names)}."),
+    };
+
+    /// <summary>The backends named in a comma-separated list ("all" or empty: every one).</summary>
+    public static IReadOnlyList<IBackend> Parse(string? list, string? device = null)
+    {
+        if (string.IsNullOrWhiteSpace(list) || list.Trim().Equals("all", StringComparison.OrdinalIgnoreCase))
+            return Names.Select(n => Get(n, device)).ToList();
+        var backends = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(n => Get(n, device)).ToList();
+        var duplicate = backends.GroupBy(b => b.Name).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null) throw new ArgumentException($"Backend '{duplicate.Key}' is named twice.");
+        return backends;
+    }
+}
