@@ -1,4 +1,5 @@
 using Bridge.Managed;
+using Bridge.Torch;
 
 namespace Bridge.Backends;
 
@@ -9,7 +10,7 @@ namespace Bridge.Backends;
 public static class BackendCatalog
 {
     /// <summary>The names, in the order reports list them; the first is the reference.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["managed", "managed-teaching"];
+    public static IReadOnlyList<string> Names { get; } = ["managed", "managed-teaching", "torch"];
 
     /// <summary>The backend called <paramref name="name"/>.</summary>
     /// <param name="device">For torch: cpu, cuda, cuda:N or auto.</param>
@@ -18,6 +19,7 @@ public static class BackendCatalog
     {
         "managed" => ManagedBackend.Batched,
         "managed-teaching" or "teaching" => ManagedBackend.Teaching,
+        "torch" => new TorchBackend(device ?? "cpu"),
         _ => throw new ArgumentException($"Unknown backend '{name}': expected one of {string.Join(", ", Names)}."),
     };
 

@@ -1,0 +1,40 @@
+namespace Bridge.Torch;
+
+/// <summary>
+/// The Bridge API on libtorch through TorchSharp: CPU by default, CUDA when the build references a CUDA libtorch
+/// (build property TorchCuda=true) and a device is present.
+/// </summary>
+public sealed class TorchBackend(string device = "cpu") : IBackend
+{
+    /// <summary>The device name asked for: cpu, cuda, cuda:N or auto.</summary>
+    public string DeviceName { get; } = device;
+
+    public string Name => "torch";
+
+    public BackendAvailability Availability
+    {
+        get
+        {
+            if (!TorchRuntime.Loaded) return BackendAvailability.Unavailable(TorchRuntime.Detail);
+            try
+            {
+                var resolved = TorchDevice.Resolve(DeviceName);
+                return BackendAvailability.Available($"{TorchRuntime.Detail}, device {resolved}");
+            }
+            catch (Exception e) when (e is BackendUnavailableException or ArgumentException)
+            {
+                return BackendAvailability.Unavailable(e is BackendUnavailableException u ? u.Reason : e.Message);
+            }
+        }
+    }
+
+    public IModel Build(ModelSpec spec, WeightSet initialWeights)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(initialWeights);
+        spec.Validate();
+        initialWeights.EnsureMatches(spec);
+        TorchRuntime.EnsureLoaded();
+        return new TorchModel(spec, initialWeights, TorchDevice.Resolve(DeviceName));
+    }
+}

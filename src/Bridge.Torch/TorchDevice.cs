@@ -1,0 +1,52 @@
+using TorchSharp;
+
+namespace Bridge.Torch;
+
+/// <summary>
+/// Where torch computes: "cpu", "cuda" (device 0), "cuda:N", or "auto" (CUDA when available, else CPU).
+/// Asking for CUDA where there is none gives an error that names the reason.
+/// </summary>
+public static class TorchDevice
+{
+    /// <summary>Resolves a device name to a torch device, or throws naming why it cannot be had.</summary>
+    /// <exception cref="ArgumentException">The name is not a device name.</exception>
+    /// <exception cref="BackendUnavailableException">CUDA was asked for and cannot be used here.</exception>
+    public static torch.Device Resolve(string? name)
+    {
+        string text = (name ?? "cpu").Trim().ToLowerInvariant();
+        if (text == "cpu") return torch.CPU;
+        if (text == "auto") return CudaAvailable(out _) ? torch.CUDA : torch.CPU;
+        if (text == "cuda" || text.StartsWith("cuda:", StringComparison.Ordinal))
+        {
+            int index = 0;
+            if (text.Length > 4 && (!int.TryParse(text.AsSpan(5), out index) || index < 0))
+                throw new ArgumentException($"'{name}' is not a CUDA device: use cuda or cuda:N with N = 0, 1, ….");
+            if (!CudaAvailable(out string reason))
+                throw new BackendUnavailableException("torch", $"CUDA was asked for ({text}) but {reason}");
+            int count = torch.cuda.device_count();
+            if (index >= count)
+                throw new BackendUnavailableException("torch", $"{text} was asked for but this machine has {count} CUDA device{(count == 1 ? "" : "s")} (cuda:0{(count > 1 ? $"..cuda:{count - 1}" : "")}).");
+            return torch.device(DeviceType.CUDA, index);
+        }
+        throw new ArgumentException($"Unknown device '{name}': expected cpu, cuda, cuda:N or auto.");
+    }
+
+    /// <summary>Whether CUDA can be used, and if not, why.</summary>
+    public static bool CudaAvailable(out string reason)
+    {
+        TorchRuntime.EnsureLoaded();
+        if (!TorchRuntime.CudaBuild)
+        {
+            reason = "this build references TorchSharp-cpu, a libtorch without CUDA. Build with -p:TorchCuda=true " +
+                     "(it references TorchSharp-cuda-linux instead; your NuGet source must have it) on a machine with an NVIDIA driver.";
+            return false;
+        }
+        if (!torch.cuda.is_available())
+        {
+            reason = "libtorch found no usable CUDA device: no NVIDIA driver is loaded or no GPU is visible to this process (check nvidia-smi and CUDA_VISIBLE_DEVICES).";
+            return false;
+        }
+        reason = "";
+        return true;
+    }
+}

@@ -1,0 +1,46 @@
+using TorchSharp;
+
+namespace Bridge.Torch;
+
+/// <summary>
+/// Loads libtorch once per process and remembers whether it worked, and if not, why (in words a user can act on).
+/// </summary>
+internal static class TorchRuntime
+{
+    private static readonly Lazy<(bool Loaded, string Detail)> State = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    public static bool Loaded => State.Value.Loaded;
+
+    /// <summary>The libtorch version when loaded; otherwise the reason it is not.</summary>
+    public static string Detail => State.Value.Detail;
+
+    /// <summary>Whether this build references a CUDA-enabled libtorch (the TorchCuda build property).</summary>
+    public static bool CudaBuild =>
+#if BRIDGE_TORCH_CUDA
+        true;
+#else
+        false;
+#endif
+
+    public static void EnsureLoaded()
+    {
+        if (!Loaded) throw new BackendUnavailableException("torch", Detail);
+    }
+
+    private static (bool, string) Load()
+    {
+        try
+        {
+            torch.InitializeDeviceType(DeviceType.CPU);
+            return (true, $"libtorch {torch.__version__} ({(CudaBuild ? "CUDA build" : "CPU build")}), {torch.get_num_threads()} threads");
+        }
+        catch (Exception e) when (e is NotSupportedException or DllNotFoundException or InvalidOperationException or TypeInitializationException)
+        {
+            string first = e.Message.Split('\n', 2)[0].Trim();
+            string hint = File.Exists(Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so"))
+                ? " If the trace mentions GLIBCXX_3.4.32, this system's libstdc++ predates GCC 13: rebuild with the Bridge build, which adapts libLibTorchSharp.so (see src/Bridge.Torch/README.md)."
+                : " The native libtorch files are missing from the output folder: reference the TorchSharp-cpu package (or TorchSharp-cuda-linux) and rebuild.";
+            return (false, $"libtorch could not be loaded: {first}.{hint}");
+        }
+    }
+}
