@@ -43,7 +43,7 @@ public static class EmbeddingScores
     public static double KnnAccuracy(Matrix trainCodes, ReadOnlySpan<int> trainLabels, Matrix testCodes, ReadOnlySpan<int> testLabels, int k = 5)
     {
         EnsurePoints(trainCodes, nameof(trainCodes));
-        EnsurePoints(testCodes, nameof(testCodes));
+        EnsurePoints(testCodes, nameof(testCodes), minimum: 1);
         if (trainLabels.Length != trainCodes.Rows) throw new ArgumentException($"{trainCodes.Rows} training codes but {trainLabels.Length} labels.");
         if (testLabels.Length != testCodes.Rows) throw new ArgumentException($"{testCodes.Rows} test codes but {testLabels.Length} labels.");
         if (trainCodes.Cols != testCodes.Cols)
@@ -123,10 +123,10 @@ public static class EmbeddingScores
         return max + 1;
     }
 
-    private static void EnsurePoints(Matrix points, string name)
+    private static void EnsurePoints(Matrix points, string name, int minimum = 2)
     {
         ArgumentNullException.ThrowIfNull(points, name);
-        if (points.Rows < 2) throw new ArgumentException($"A score needs at least 2 samples, got {points.Rows}.", name);
+        if (points.Rows < minimum) throw new ArgumentException($"A score needs at least {minimum} sample{(minimum == 1 ? "" : "s")} here, got {points.Rows}.", name);
         if (points.FirstNonFinite() is (int row, int col))
             throw new ArgumentException($"Sample {row}, column {col} is {points[row, col]}: scores need finite values.", name);
     }
