@@ -1,5 +1,10 @@
 namespace Bridge;
 
+/// <summary>
+/// The data sets Bridge knows: small ones generated in code from a seed (the logic gates, moons, circles, spirals,
+/// blobs), the installed ones (<see cref="Digits"/>, <see cref="FashionMnist"/>), and <see cref="Load"/>, which
+/// resolves a name or a file path as a command line gives it.
+/// </summary>
 public static partial class Datasets
 {
     /// <summary>The names <see cref="Load"/> understands, as a command line lists them.</summary>
@@ -28,7 +33,7 @@ public static partial class Datasets
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         if (limit is < 1) throw new ArgumentOutOfRangeException(nameof(limit), limit, "The sample limit must be at least 1.");
         string key = name.Trim();
-        Dataset? generated = key.ToLowerInvariant() switch
+        Dataset? named = key.ToLowerInvariant() switch
         {
             "xor" => Xor(),
             "and" => And(),
@@ -41,7 +46,7 @@ public static partial class Datasets
             "digits" => Digits.Load(),
             _ => null,
         };
-        if (generated is not null) return limit is int l ? generated.Take(l) : generated;
+        if (named is not null) return limit is int l ? named.Take(l) : named;
 
         string lower = key.ToLowerInvariant();
         if (lower is "fashion-mnist" or "fashion-mnist:train") return FashionMnist.Load(DataSplit.Train, limit);

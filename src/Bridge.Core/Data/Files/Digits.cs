@@ -38,8 +38,10 @@ public static class Digits
                 $"Install scikit-learn (apt-get install python3-sklearn, or pip install scikit-learn), set {EnvironmentVariable} " +
                 "to the file, or pass its path.",
                 InstalledPath);
-        using var data = DataFile.Open(found, "the digits file",
-            $"Pass the path of scikit-learn's digits.csv.gz (Debian: {InstalledPath}).");
+        bool fromEnvironment = string.IsNullOrWhiteSpace(path) && found == Environment.GetEnvironmentVariable(EnvironmentVariable);
+        using var data = DataFile.Open(found, "the digits file", fromEnvironment
+            ? $"The environment variable {EnvironmentVariable} names it: point it at scikit-learn's digits.csv.gz, or unset it to use the installed copy."
+            : $"Pass the path of scikit-learn's digits.csv.gz (Debian: {InstalledPath}).");
         return Read(data, scalePixels);
     }
 

@@ -30,7 +30,16 @@ public static class FashionMnist
     {
         string found = Locate(directory, Environment.GetEnvironmentVariable)
             ?? throw NotFound();
-        return Mnist.Load(found, split, limit, ClassNames, split == DataSplit.Train ? "fashion-mnist-train" : "fashion-mnist-test", scalePixels);
+        try
+        {
+            return Mnist.Load(found, split, limit, ClassNames, split == DataSplit.Train ? "fashion-mnist-train" : "fashion-mnist-test", scalePixels);
+        }
+        catch (FileNotFoundException e) when (string.IsNullOrWhiteSpace(directory) && found != InstalledDirectory)
+        {
+            throw new FileNotFoundException(
+                $"The environment variable {EnvironmentVariable} names '{found}', which does not hold Fashion-MNIST: {e.Message} " +
+                "Point it at the directory holding the four files, or unset it to use the installed copy.", e.FileName, e);
+        }
     }
 
     /// <summary>Whether the files can be found without naming a directory.</summary>
