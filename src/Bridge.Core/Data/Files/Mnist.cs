@@ -1,12 +1,5 @@
 namespace Bridge;
 
-/// <summary>Which part of a data set that ships already split.</summary>
-public enum DataSplit
-{
-    Train,
-    Test,
-}
-
 /// <summary>
 /// Reads a data set of the MNIST family from a directory holding its four IDX files under their usual names,
 /// gzip-compressed or not: train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte,
