@@ -69,6 +69,9 @@ public static class EmbeddingScores
     /// neighbours of sample i in the embedding and r(i, j) is the rank of j among i's neighbours in the original
     /// space (1 = nearest); only neighbours ranked beyond k there count. 1 means the embedding invents no false
     /// neighbours; lower values penalise points that look close in the embedding but are far in the data.
+    /// Equal distances are ranked by sample index. scikit-learn ranks them in whatever order numpy's argsort leaves
+    /// them, so on data with many equal distances (images with few grey levels) the two can differ in about the
+    /// sixth decimal place; without ties they agree to rounding.
     /// </summary>
     /// <param name="neighbors">k, below n / 2. Default 5 (scikit-learn's default).</param>
     public static double Trustworthiness(Matrix original, Matrix embedded, int neighbors = 5)

@@ -76,16 +76,20 @@ public class EmbeddingScoreTests
 
     // The baseline of the autoencoder lab: 2-D PCA of the digits. Computed once with Debian's /usr/bin/python3,
     // scikit-learn 1.2.1:  d = load_digits(); X = d.data / 16; Z = PCA(2).fit_transform(X)
-    //   trustworthiness(X, Z, n_neighbors=5) = 0.8304249707527576
     //   cross_val_score(KNeighborsClassifier(5), Z, d.target, cv=LeaveOneOut()).mean() = 0.6349471341124096
+    //   trustworthiness(X, Z, n_neighbors=5) = 0.8304249707527576, but the digits' grey levels make many distances
+    //   in X equal, and scikit-learn ranks equal distances in the order numpy's unstable argsort leaves them.
+    //   Its formula with np.argsort(..., kind="stable") (equal distances ranked by index, as Bridge ranks them)
+    //   gives 0.8304283923923886, the value expected here.
     [SkippableFact]
     public void Scores_of_the_digits_2d_pca_match_scikit_learn()
     {
         Skip.IfNot(File.Exists(Digits.InstalledPath), $"{Digits.InstalledPath} is absent (Debian package python3-sklearn).");
         var digits = Digits.Load();
         var codes = Pca.Fit(digits, 2).Transform(digits.Features);
-        Assert.Equal(0.8304249707527576, EmbeddingScores.Trustworthiness(digits.Features, codes, 5), 10);
-        Assert.Equal(0.6349471341124096, EmbeddingScores.KnnAccuracy(codes, digits.Labels!, 5), 10);
+        Assert.Equal(0.8304283923923886, EmbeddingScores.Trustworthiness(digits.Features, codes, 5), 12);
+        Assert.Equal(0.8304249707527576, EmbeddingScores.Trustworthiness(digits.Features, codes, 5), 5);
+        Assert.Equal(0.6349471341124096, EmbeddingScores.KnnAccuracy(codes, digits.Labels!, 5), 12);
     }
 
     [Fact]
