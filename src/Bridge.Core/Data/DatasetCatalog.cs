@@ -110,7 +110,7 @@ public static partial class Datasets
             int at = file.IndexOf(images, StringComparison.Ordinal);
             if (at < 0) continue;
             string stem = file[..at] + labels + file[(at + images.Length)..];
-            foreach (var candidate in new[] { stem, stem.EndsWith(".gz") ? stem[..^3] : stem + ".gz" })
+            foreach (var candidate in new[] { stem, stem.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? stem[..^3] : stem + ".gz" })
                 if (File.Exists(Path.Combine(directory, candidate))) return Path.Combine(directory, candidate);
         }
         return null;
