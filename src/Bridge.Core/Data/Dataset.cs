@@ -73,6 +73,43 @@ public sealed class Dataset
         return new Dataset(name, features, null, 0, null, values, image);
     }
 
+    /// <summary>
+    /// A set of features alone, with neither labels nor target values: what an autoencoder trains on (its targets are
+    /// its inputs). Any other model refuses it with a message saying so.
+    /// </summary>
+    public static Dataset Unlabeled(string name, Matrix features, ImageShape? image = null)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        EnsureFinite(name, "features", features);
+        EnsureImageFits(name, features, image);
+        return new Dataset(name, features, null, 0, null, new Matrix(features.Rows, 0), image);
+    }
+
+    /// <summary>Whether the set has neither labels nor target values (see <see cref="Unlabeled"/>).</summary>
+    public bool IsUnlabeled => Labels is null && Values is { Cols: 0 };
+
+    /// <summary>How many samples each class has (index = class), for classification sets.</summary>
+    public int[] ClassCounts()
+    {
+        if (Labels is null) throw new InvalidOperationException($"Data set '{Name}' has no class labels.");
+        var counts = new int[ClassCount];
+        foreach (int label in Labels) counts[label]++;
+        return counts;
+    }
+
+    /// <summary>The name of class <paramref name="label"/>: its entry in <see cref="ClassNames"/>, or the number itself.</summary>
+    public string ClassName(int label) => ClassNames is { } names && (uint)label < (uint)names.Count ? names[label] : label.ToString();
+
+    /// <summary>The first <paramref name="count"/> samples (all of them when the set is smaller).</summary>
+    public Dataset Take(int count, string? name = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        if (count >= Count && name is null) return this;
+        var indices = new int[Math.Min(count, Count)];
+        for (int n = 0; n < indices.Length; n++) indices[n] = n;
+        return Subset(indices, name);
+    }
+
     /// <summary>The samples at <paramref name="indices"/>, in that order.</summary>
     public Dataset Subset(ReadOnlySpan<int> indices, string? name = null)
     {
@@ -99,6 +136,9 @@ public sealed class Dataset
     public Matrix TargetsFor(ModelSpec spec)
     {
         if (spec is Autoencoder) return Features;
+        if (IsUnlabeled)
+            throw new ArgumentException(
+                $"Data set '{Name}' has features only (no labels or target values): only an autoencoder can train on it.");
         if (Values is not null)
         {
             if (Values.Cols != spec.Outputs)
@@ -150,7 +190,8 @@ public sealed class Dataset
     }
 
     public override string ToString() =>
-        $"{Name}: {Count} samples × {FeatureCount} features, " + (IsClassification ? $"{ClassCount} classes" : $"{Values?.Cols ?? 0} targets");
+        $"{Name}: {Count} samples × {FeatureCount} features, "
+        + (IsClassification ? $"{ClassCount} classes" : IsUnlabeled ? "no labels" : $"{Values?.Cols ?? 0} targets");
 
     private static int[] Gather(int[] source, ReadOnlySpan<int> indices)
     {
