@@ -1,6 +1,8 @@
 // The build step that lets TorchSharp-cpu 0.107's native library load on systems whose libstdc++ predates GCC 13.
 // MSBuild's RoslynCodeTaskFactory compiles exactly one source file per task, so the task and the ELF reader it uses
 // share this file; the tests compile the reader alone (with BRIDGE_ELF_READER_ONLY defined).
+// Written without nullable annotations: the build compiles it with the task factory's defaults.
+#nullable disable
 using System;
 using System.Collections.Generic;
 using System.IO;

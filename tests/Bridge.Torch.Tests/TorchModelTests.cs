@@ -132,7 +132,9 @@ public sealed class TorchModelTests
                 first.TrainStep(batch);
                 second.TrainStep(batch);
             }
-            Assert.Equal(0, Agreement.RelativeError(first.GetWeights(), second.GetWeights()));
+            // Exact but for the rounding of the canonical conversion v = −L·b and back.
+            double error = Agreement.RelativeError(first.GetWeights(), second.GetWeights());
+            Assert.True(error < 1e-14, $"{optimizer.Describe()}: {error}");
             Assert.Equal(10, second.GetOptimizerState().Steps);
         }
     }
