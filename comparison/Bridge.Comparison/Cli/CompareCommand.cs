@@ -10,7 +10,7 @@ public static class CompareCommand
     public static Command Create()
     {
         var model = new Option<string>("--model") { Description = "perceptron, mlp or autoencoder.", DefaultValueFactory = _ => "mlp" };
-        var layers = new Option<string?>("--layers") { Description = "Layer sizes, input width first, e.g. 64,32,10 (autoencoder: 64,32,2 = encoder; the decoder mirrors it). Default: input,32,outputs." };
+        var layers = new Option<string?>("--layers") { Description = "Layer sizes, input width first, e.g. 64,32,10 (autoencoder: 64,32,2 = encoder; the decoder mirrors it). Default: input,32,32,outputs." };
         var activation = new Option<string?>("--activation") { Description = "Hidden layers' activation: sigmoid, tanh, relu, linear. Default tanh (perceptron: sigmoid)." };
         var outputActivation = new Option<string?>("--output-activation") { Description = "Output layer's activation. Default: softmax for several classes, sigmoid for two, linear for values." };
         var codeActivation = new Option<string?>("--code-activation") { Description = "An autoencoder's code layer activation. Default linear." };
@@ -26,7 +26,7 @@ public static class CompareCommand
         var corruption = new Option<string?>("--corruption") { Description = "Denoising autoencoder input corruption: gaussian:SIGMA, masking:FRACTION, salt-and-pepper:FRACTION." };
         var data = new Option<string>("--data") { Description = "xor, and, or, nand, moons, circles, spirals, blobs, digits, fashion-mnist, or a file (.csv, IDX).", DefaultValueFactory = _ => "spirals" };
         var testFraction = new Option<double>("--test-fraction") { Description = "Share of the data held out to measure accuracy after training (0: measure on the training set).", DefaultValueFactory = _ => 0.2 };
-        var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 30 };
+        var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 100 };
         var batchSize = new Option<int>("--batch-size") { Description = "Samples per step.", DefaultValueFactory = _ => 32 };
         var precision = new Option<string>("--precision") { Description = "float32 or float64.", DefaultValueFactory = _ => "float64" };
         var backends = new Option<string?>("--backends") { Description = "Comma-separated: managed, managed-teaching, torch, keras, sklearn. Default: all (unavailable ones are reported with their reason)." };

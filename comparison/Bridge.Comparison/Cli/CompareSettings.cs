@@ -19,7 +19,7 @@ public sealed record CompareSettings
     public string? Init { get; init; }
     public string Data { get; init; } = "spirals";
     public double TestFraction { get; init; } = 0.2;
-    public int Epochs { get; init; } = 30;
+    public int Epochs { get; init; } = 100;
     public int BatchSize { get; init; } = 32;
     public string Precision { get; init; } = "float64";
     public string? Backends { get; init; }

@@ -85,7 +85,7 @@ public static class PlanBuilder
                 var output = Activation(s.OutputActivation, "--output-activation",
                     !data.IsClassification ? Bridge.Activation.Linear
                     : outputs == 1 ? Bridge.Activation.Sigmoid : Bridge.Activation.Softmax);
-                var units = sizes?.Skip(1).ToList() ?? [32, outputs];
+                var units = sizes?.Skip(1).ToList() ?? [32, 32, outputs];
                 if (units.Count < 1) throw new UsageException("--layers needs the input width and at least one layer.");
                 spec = new Mlp(data.FeatureCount, units.Select((u, i) => new Dense(u, i == units.Count - 1 ? output : hidden)));
                 break;

@@ -37,8 +37,8 @@ public static class TerminalReport
         if (columns.Count == 0) return;
         var table = new Table().Border(TableBorder.Rounded)
             .Title($"Agreement with {Markup.Escape(report.Plan.Reference)} (relative error unless noted; tolerance in grey)");
-        table.AddColumn("check").AddColumn("layer");
-        foreach (var c in columns) table.AddColumn(new TableColumn(Markup.Escape(c)).RightAligned());
+        table.AddColumn(new TableColumn("check").NoWrap()).AddColumn(new TableColumn("layer").NoWrap());
+        foreach (var c in columns) table.AddColumn(new TableColumn(Markup.Escape(c)).RightAligned().NoWrap());
         table.AddColumn(new TableColumn("tolerance").RightAligned());
         var rows = report.Checks.GroupBy(c => (c.Name, c.Layer)).ToList();
         foreach (var row in rows)
