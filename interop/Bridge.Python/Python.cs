@@ -1,0 +1,184 @@
+using System.Collections.Concurrent;
+using System.Text;
+using Bridge.Python.Native;
+
+namespace Bridge.Python;
+
+/// <summary>
+/// The embedded CPython interpreter: one per process, started on first use (or by <see cref="Initialize"/>) and
+/// never finalized — Py_Finalize with extension modules and foreign threads loaded is a known source of crashes at
+/// exit, and the operating system reclaims everything anyway.
+/// <para>Threads: the GIL is released as soon as Python has started, so .NET code never holds it while it runs.
+/// Every operation on a <see cref="PyObject"/> takes the GIL itself (re-entrantly), so any .NET thread may call
+/// into Python; wrap a sequence of calls in <c>using (Python.Gil())</c> to take it once for all of them.</para>
+/// </summary>
+public static unsafe class Python
+{
+    private static readonly object StartLock = new();
+    private static readonly ConcurrentQueue<IntPtr> Orphans = new();
+    private static volatile CPython? _api;
+    private static PythonInstallation? _installation;
+    private static string? _helperFolder;
+
+    /// <summary>Whether the interpreter is running in this process.</summary>
+    public static bool IsInitialized => _api is not null;
+
+    /// <summary>The installation in use (after initialization).</summary>
+    public static PythonInstallation Installation =>
+        _installation ?? throw new InvalidOperationException("Python has not been initialized yet.");
+
+    /// <summary>The folder of the Python helper modules shipped with Bridge (on sys.path).</summary>
+    public static string HelperFolder => _helperFolder ??= Path.Combine(AppContext.BaseDirectory, "python");
+
+    /// <summary>
+    /// Finds and starts Python (once; later calls return the same installation, whatever their options).
+    /// </summary>
+    /// <exception cref="PythonNotFoundException">No usable shared libpython: the message lists what was tried.</exception>
+    public static PythonInstallation Initialize(PythonOptions? options = null)
+    {
+        if (_api is not null) return _installation!;
+        lock (StartLock)
+        {
+            if (_api is not null) return _installation!;
+            options ??= new PythonOptions();
+            var installation = PythonLocator.Locate(options);
+            IntPtr handle;
+            try
+            {
+                handle = Dl.OpenGlobal(installation.LibraryPath);
+            }
+            catch (DllNotFoundException e)
+            {
+                throw new PythonNotFoundException($"Python was found ({installation}) but its library would not load: {e.Message}");
+            }
+            var api = new CPython(handle);
+            if (api.Py_IsInitialized() == 0)
+            {
+                api.Py_InitializeEx(options.InstallSignalHandlers ? 1 : 0);
+                // The starting thread holds the GIL now; let go of it for good (its thread state is kept, unused).
+                api.PyEval_SaveThread();
+            }
+            _api = api;
+            _installation = installation;
+            ConfigureSysPath(installation, options);
+            return installation;
+        }
+    }
+
+    /// <summary>Takes the GIL for this thread until disposed. Re-entrant; usable from any .NET thread.</summary>
+    public static GilScope Gil()
+    {
+        var api = Api;
+        var scope = new GilScope(api, api.PyGILState_Ensure());
+        ReleaseOrphans(api);
+        return scope;
+    }
+
+    /// <summary>Imports a module: <c>Python.Import("numpy")</c>.</summary>
+    public static PyObject Import(string module)
+    {
+        using var gil = Gil();
+        var bytes = Utf8(module);
+        fixed (byte* name = bytes)
+            return PyObject.Steal(Api.PyImport_ImportModule(name), $"import {module}");
+    }
+
+    /// <summary>The builtins module's attribute <paramref name="name"/> (len, int, ValueError, …).</summary>
+    public static PyObject Builtin(string name)
+    {
+        using var gil = Gil();
+        using var builtins = Import("builtins");
+        return builtins.GetAttr(name);
+    }
+
+    public static PyObject None
+    {
+        get
+        {
+            using var gil = Gil();
+            return PyObject.Borrow(Api.None);
+        }
+    }
+
+    /// <summary>
+    /// Raises KeyboardInterrupt in the Python code running on the thread identified by <paramref name="pythonThread"/>
+    /// (from <see cref="CurrentThreadIdent"/>), at its next bytecode boundary. Returns false if that thread runs no Python.
+    /// </summary>
+    public static bool Interrupt(ulong pythonThread)
+    {
+        using var gil = Gil();
+        return Api.PyThreadState_SetAsyncExc(pythonThread, Api.KeyboardInterrupt) > 0;
+    }
+
+    /// <summary>The Python thread identifier of the calling thread.</summary>
+    public static ulong CurrentThreadIdent => Api.PyThread_get_thread_ident();
+
+    /// <summary>
+    /// Interrupts Python code run by this thread when <paramref name="cancellation"/> fires: the running call ends with a
+    /// <see cref="PythonException"/> of type KeyboardInterrupt. Dispose the registration when the Python work is done.
+    /// </summary>
+    public static IDisposable InterruptOn(CancellationToken cancellation)
+    {
+        Initialize();
+        ulong thread = CurrentThreadIdent;
+        return cancellation.Register(() => Interrupt(thread));
+    }
+
+    internal static CPython Api => _api ?? (Initialize() is not null ? _api! : throw new InvalidOperationException());
+
+    /// <summary>Called from finalizers: the reference is dropped later, under the GIL, by whichever thread takes it next.</summary>
+    internal static void ReleaseLater(IntPtr obj) => Orphans.Enqueue(obj);
+
+    internal static int PendingReleases => Orphans.Count;
+
+    private static void ReleaseOrphans(CPython api)
+    {
+        while (Orphans.TryDequeue(out var obj)) api.Py_DecRef(obj);
+    }
+
+    internal static byte[] Utf8(string text)
+    {
+        var bytes = new byte[Encoding.UTF8.GetByteCount(text) + 1];
+        Encoding.UTF8.GetBytes(text, bytes);
+        return bytes;
+    }
+
+    private static void ConfigureSysPath(PythonInstallation installation, PythonOptions options)
+    {
+        using var gil = Gil();
+        using var sys = Import("sys");
+        using var path = sys.GetAttr("path");
+        var current = path.ToList().Select(p => p.ToString()).ToList();
+        // The interpreter's own sys.path first (its site-packages), then ours in front of everything.
+        foreach (var entry in installation.SysPath)
+            if (!current.Contains(entry))
+            {
+                path.CallMethod("append", entry).Dispose();
+                current.Add(entry);
+            }
+        foreach (var entry in options.ExtraPaths.Append(HelperFolder).Reverse())
+            path.CallMethod("insert", 0, entry).Dispose();
+        if (installation.Executable is { } executable)
+            sys.SetAttr("executable", executable);
+    }
+}
+
+/// <summary>Holds the GIL for the current thread until disposed (PyGILState_Ensure / PyGILState_Release).</summary>
+public readonly struct GilScope : IDisposable
+{
+    private readonly CPython? _api;
+    private readonly int _state;
+
+    internal GilScope(CPython api, int state)
+    {
+        _api = api;
+        _state = state;
+    }
+
+    public void Dispose() => _api?.ReleaseGil(_state);
+}
+
+internal static unsafe class CPythonGil
+{
+    public static void ReleaseGil(this CPython api, int state) => api.PyGILState_Release(state);
+}

@@ -1,0 +1,3 @@
+"""A module whose import fails, for the interop tests."""
+
+raise RuntimeError("this module refuses to be imported")
