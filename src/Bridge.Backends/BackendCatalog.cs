@@ -1,3 +1,4 @@
+using Bridge.Keras;
 using Bridge.Managed;
 using Bridge.Torch;
 
@@ -10,7 +11,9 @@ namespace Bridge.Backends;
 public static class BackendCatalog
 {
     /// <summary>The names, in the order reports list them; the first is the reference.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["managed", "managed-teaching", "torch"];
+    public static IReadOnlyList<string> Names { get; } = ["managed", "managed-teaching", "torch", "sklearn"];
+
+    private static readonly SklearnBackend Sklearn = new();
 
     /// <summary>The backend called <paramref name="name"/>.</summary>
     /// <param name="device">For torch: cpu, cuda, cuda:N or auto.</param>
@@ -20,6 +23,7 @@ public static class BackendCatalog
         "managed" => ManagedBackend.Batched,
         "managed-teaching" or "teaching" => ManagedBackend.Teaching,
         "torch" => new TorchBackend(device ?? "cpu"),
+        "sklearn" or "scikit-learn" => Sklearn,
         _ => throw new ArgumentException($"Unknown backend '{name}': expected one of {string.Join(", ", Names)}."),
     };
 

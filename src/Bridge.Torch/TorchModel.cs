@@ -46,7 +46,7 @@ internal sealed class TorchModel : IModel
     public Matrix ForwardRange(Matrix inputs, int firstLayer, int endLayer)
     {
         ThrowIfDisposed();
-        Guard.LayerRange(Spec, inputs, firstLayer, endLayer);
+        InputChecks.LayerRange(Spec, inputs, firstLayer, endLayer);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         var o = TorchTensors.FromMatrix(inputs, _dtype, _device);
@@ -57,7 +57,7 @@ internal sealed class TorchModel : IModel
     public IReadOnlyList<Matrix> ForwardLayers(Matrix inputs)
     {
         ThrowIfDisposed();
-        Guard.LayerRange(Spec, inputs, 0, Spec.Layers.Count);
+        InputChecks.LayerRange(Spec, inputs, 0, Spec.Layers.Count);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         var o = TorchTensors.FromMatrix(inputs, _dtype, _device);
@@ -73,7 +73,7 @@ internal sealed class TorchModel : IModel
     public double Loss(Batch batch)
     {
         ThrowIfDisposed();
-        Guard.Batch(Spec, batch);
+        InputChecks.Batch(Spec, batch);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         return LossOf(batch).item<double>();
@@ -82,7 +82,7 @@ internal sealed class TorchModel : IModel
     public WeightSet Gradients(Batch batch)
     {
         ThrowIfDisposed();
-        Guard.Batch(Spec, batch);
+        InputChecks.Batch(Spec, batch);
         using var scope = torch.NewDisposeScope();
         _optimizer.zero_grad();
         LossOf(batch).backward();
@@ -94,7 +94,7 @@ internal sealed class TorchModel : IModel
     public StepResult TrainStep(Batch batch)
     {
         ThrowIfDisposed();
-        Guard.Batch(Spec, batch);
+        InputChecks.Batch(Spec, batch);
         using var scope = torch.NewDisposeScope();
         _optimizer.zero_grad();
         var loss = LossOf(batch);

@@ -38,7 +38,7 @@ internal sealed class BatchedModel<T> : IModel where T : unmanaged, IFloatingPoi
 
     public Matrix ForwardRange(Matrix inputs, int firstLayer, int endLayer)
     {
-        ModelGuard.LayerRange(Spec, inputs, firstLayer, endLayer);
+        InputChecks.LayerRange(Spec, inputs, firstLayer, endLayer);
         int n = inputs.Rows;
         var current = new T[inputs.Data.Length];
         BatchedOptimizer<T>.FromDouble(inputs.Data, current);
@@ -57,7 +57,7 @@ internal sealed class BatchedModel<T> : IModel where T : unmanaged, IFloatingPoi
 
     public double Loss(Batch batch)
     {
-        ModelGuard.Batch(Spec, batch);
+        InputChecks.Batch(Spec, batch);
         var work = Load(batch);
         Forward(work);
         return BatchLoss(work, batch);
@@ -65,7 +65,7 @@ internal sealed class BatchedModel<T> : IModel where T : unmanaged, IFloatingPoi
 
     public WeightSet Gradients(Batch batch)
     {
-        ModelGuard.Batch(Spec, batch);
+        InputChecks.Batch(Spec, batch);
         var work = Load(batch);
         Forward(work);
         Backward(work, batch);
@@ -74,7 +74,7 @@ internal sealed class BatchedModel<T> : IModel where T : unmanaged, IFloatingPoi
 
     public StepResult TrainStep(Batch batch)
     {
-        ModelGuard.Batch(Spec, batch);
+        InputChecks.Batch(Spec, batch);
         var work = Load(batch);
         Forward(work);
         double loss = BatchLoss(work, batch);

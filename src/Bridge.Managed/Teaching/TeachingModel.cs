@@ -34,7 +34,7 @@ public sealed class TeachingModel : IModel
 
     public Matrix ForwardRange(Matrix inputs, int firstLayer, int endLayer)
     {
-        ModelGuard.LayerRange(Spec, inputs, firstLayer, endLayer);
+        InputChecks.LayerRange(Spec, inputs, firstLayer, endLayer);
         var result = new Matrix(inputs.Rows, Spec.Layers[endLayer - 1].Units);
         for (int n = 0; n < inputs.Rows; n++)
         {
@@ -47,7 +47,7 @@ public sealed class TeachingModel : IModel
 
     public double Loss(Batch batch)
     {
-        ModelGuard.Batch(Spec, batch);
+        InputChecks.Batch(Spec, batch);
         double sum = 0;
         for (int n = 0; n < batch.Count; n++)
         {
@@ -59,13 +59,13 @@ public sealed class TeachingModel : IModel
 
     public WeightSet Gradients(Batch batch)
     {
-        ModelGuard.Batch(Spec, batch);
+        InputChecks.Batch(Spec, batch);
         return Backpropagate(batch, trace: null).Gradients;
     }
 
     public StepResult TrainStep(Batch batch)
     {
-        ModelGuard.Batch(Spec, batch);
+        InputChecks.Batch(Spec, batch);
         return Step(batch, trace: null);
     }
 
@@ -75,7 +75,7 @@ public sealed class TeachingModel : IModel
     /// </summary>
     public StepTrace TraceStep(Batch batch)
     {
-        ModelGuard.Batch(Spec, batch);
+        InputChecks.Batch(Spec, batch);
         var trace = new StepTrace(Spec, Spec.Optimizer.LearningRate);
         var before = _weights.Clone();
         var result = Step(batch, trace);

@@ -1,0 +1,166 @@
+"""scikit-learn's MLPClassifier / MLPRegressor driven step by step from Bridge.
+
+Bridge hands every backend the same initial weights and the same batches. scikit-learn draws its own initial
+weights and cuts its own batches inside ``fit``, so this module sets the network up by hand (the same attributes
+``_initialize`` sets), puts Bridge's weights into ``coefs_``/``intercepts_``, and trains with ``partial_fit`` on one
+batch at a time with ``batch_size`` equal to that batch and no shuffling: exactly one optimizer step per call, by
+scikit-learn's own code. Gradients come from scikit-learn's own ``_backprop``.
+"""
+
+import numpy as np
+from sklearn.neural_network import MLPClassifier, MLPRegressor
+from sklearn.neural_network._base import ACTIVATIONS
+from sklearn.neural_network._stochastic_optimizers import AdamOptimizer, SGDOptimizer
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils import check_random_state
+
+
+def versions():
+    """The versions Bridge reports for this backend."""
+    import sklearn
+
+    return {"sklearn": sklearn.__version__, "numpy": np.__version__}
+
+
+class SklearnNet:
+    """One scikit-learn MLP with Bridge's weights, stepped one batch at a time.
+
+    kind: "classifier" (softmax output with several classes, or one logistic output for two) or "regressor"
+    (identity output). coefs/intercepts: Bridge's weights, kernels in [in, out] layout like ``coefs_``.
+    optimizer: {"name": "sgd", "learning_rate", "momentum", "nesterov"} or
+    {"name": "adam", "learning_rate", "beta1", "beta2", "epsilon"}.
+    """
+
+    def __init__(self, kind, hidden_sizes, activation, classes, coefs, intercepts, optimizer, dtype):
+        self.dtype = np.dtype(dtype)
+        self.kind = kind
+        self.optimizer_spec = dict(optimizer)
+        common = dict(
+            hidden_layer_sizes=tuple(int(h) for h in hidden_sizes),
+            activation=activation,
+            solver=optimizer["name"],
+            alpha=0.0,
+            learning_rate="constant",
+            learning_rate_init=float(optimizer["learning_rate"]),
+            shuffle=False,
+            max_iter=1,
+            tol=0.0,
+            n_iter_no_change=2**31 - 1,
+            random_state=0,
+        )
+        if optimizer["name"] == "sgd":
+            common.update(momentum=float(optimizer["momentum"]), nesterovs_momentum=bool(optimizer["nesterov"]))
+        else:
+            common.update(beta_1=float(optimizer["beta1"]), beta_2=float(optimizer["beta2"]), epsilon=float(optimizer["epsilon"]))
+        self.model = MLPClassifier(**common) if kind == "classifier" else MLPRegressor(**common)
+        self._set_up(classes, coefs, intercepts)
+
+    def _set_up(self, classes, coefs, intercepts):
+        m = self.model
+        layer_units = [coefs[0].shape[0]] + [c.shape[1] for c in coefs]
+        if self.kind == "classifier":
+            m._label_binarizer = LabelBinarizer()
+            m._label_binarizer.fit(np.asarray(classes))
+            m.classes_ = m._label_binarizer.classes_
+            y_shape = (1, 1 if len(classes) == 2 else len(classes))
+        else:
+            y_shape = (1, layer_units[-1])
+        m._random_state = check_random_state(0)
+        m.n_features_in_ = layer_units[0]
+        # The attributes scikit-learn's own first pass sets; its random weights are replaced right after.
+        m._initialize(np.zeros(y_shape), layer_units, self.dtype)
+        self.set_weights(coefs, intercepts)
+        params = m.coefs_ + m.intercepts_
+        spec = self.optimizer_spec
+        if spec["name"] == "sgd":
+            m._optimizer = SGDOptimizer(params, spec["learning_rate"], "constant", spec["momentum"], spec["nesterov"], 0.5)
+        else:
+            m._optimizer = AdamOptimizer(params, spec["learning_rate"], spec["beta1"], spec["beta2"], spec["epsilon"])
+
+    @property
+    def output_activation(self):
+        return self.model.out_activation_
+
+    def _x(self, x):
+        return np.ascontiguousarray(x, dtype=self.dtype)
+
+    def forward_layers(self, x, first=0, end=None):
+        """The output of every layer in [first, end), starting from x (the input of layer ``first``)."""
+        m = self.model
+        end = len(m.coefs_) if end is None else end
+        o = self._x(x)
+        outputs = []
+        for i in range(first, end):
+            o = o @ m.coefs_[i] + m.intercepts_[i]
+            ACTIVATIONS[m.activation if i < len(m.coefs_) - 1 else m.out_activation_](o)
+            outputs.append(o)
+        return outputs
+
+    def _targets(self, y):
+        if self.kind == "classifier":
+            return self.model._label_binarizer.transform(np.asarray(y)).astype(self.dtype)
+        return self._x(y)
+
+    def gradients(self, x, y):
+        """∂E/∂W and ∂E/∂b by scikit-learn's own ``_backprop`` (alpha is 0, so no penalty term)."""
+        m = self.model
+        x = self._x(x)
+        targets = self._targets(y)
+        n_layers = len(m.coefs_) + 1
+        activations = [x] + [None] * (n_layers - 1)
+        deltas = [None] * (n_layers - 1)
+        coef_grads = [np.empty_like(c) for c in m.coefs_]
+        intercept_grads = [np.empty_like(b) for b in m.intercepts_]
+        loss, coef_grads, intercept_grads = m._backprop(x, targets, activations, deltas, coef_grads, intercept_grads)
+        return [np.ascontiguousarray(g) for g in coef_grads], [np.ascontiguousarray(g) for g in intercept_grads], float(loss)
+
+    def train_step(self, x, y):
+        """One optimizer step on this batch, by ``partial_fit`` with the batch as its only minibatch."""
+        m = self.model
+        x = self._x(x)
+        m.batch_size = x.shape[0]
+        optimizer = m._optimizer
+        if isinstance(optimizer, AdamOptimizer):
+            # scikit-learn adds ε to √v, not to √v̂; this ε makes its step Bridge's (and torch's) Adam step.
+            t = optimizer.t + 1
+            optimizer.epsilon = self.optimizer_spec["epsilon"] * np.sqrt(1 - self.optimizer_spec["beta2"] ** t)
+        y = np.asarray(y)
+        if self.kind == "classifier":
+            m.partial_fit(x, y)
+        else:
+            m.partial_fit(x, self._x(y))
+
+    def get_weights(self):
+        return [c.copy() for c in self.model.coefs_], [b.copy() for b in self.model.intercepts_]
+
+    def set_weights(self, coefs, intercepts):
+        # In place: the optimizer holds references to these very arrays.
+        for target, value in zip(self.model.coefs_, coefs):
+            target[...] = value
+        for target, value in zip(self.model.intercepts_, intercepts):
+            target[...] = value
+
+    def optimizer_state(self):
+        """(steps, {slot: [arrays in coefs..., intercepts... order]}) in Bridge's canonical form."""
+        o = self.model._optimizer
+        if isinstance(o, AdamOptimizer):
+            return int(o.t), {"m": [a.copy() for a in o.ms], "v": [a.copy() for a in o.vs]}
+        if self.optimizer_spec["momentum"] == 0:
+            return int(getattr(self, "_sgd_steps", 0)), {}
+        # scikit-learn's velocity is v ← μ·v − L·g, Bridge's canonical form itself.
+        return int(getattr(self, "_sgd_steps", 0)), {"velocity": [a.copy() for a in o.velocities]}
+
+    def set_optimizer_state(self, steps, slots):
+        o = self.model._optimizer
+        if isinstance(o, AdamOptimizer):
+            o.t = int(steps)
+            o.ms = [np.array(a, dtype=self.dtype) for a in slots.get("m", [np.zeros_like(p) for p in o.ms])]
+            o.vs = [np.array(a, dtype=self.dtype) for a in slots.get("v", [np.zeros_like(p) for p in o.vs])]
+        elif "velocity" in slots:
+            o.velocities = [np.array(a, dtype=self.dtype) for a in slots["velocity"]]
+        elif self.optimizer_spec["momentum"] != 0:
+            o.velocities = [np.zeros_like(v) for v in o.velocities]
+        self._sgd_steps = int(steps)
+
+    def count_step(self):
+        self._sgd_steps = getattr(self, "_sgd_steps", 0) + 1

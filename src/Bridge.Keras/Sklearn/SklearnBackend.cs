@@ -1,0 +1,40 @@
+using Bridge.Python;
+
+namespace Bridge.Keras;
+
+/// <summary>
+/// scikit-learn's MLPClassifier and MLPRegressor, in process through the embedded Python: Bridge's weights go into
+/// coefs_/intercepts_, Bridge's batches go through partial_fit one at a time, gradients come from scikit-learn's
+/// own backpropagation. Only specs scikit-learn can express are built (<see cref="CannotBuild"/> says why not).
+/// </summary>
+public sealed class SklearnBackend : IBackend
+{
+    private static readonly Lazy<(PyObject? Module, string Detail)> Helper = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    public string Name => "sklearn";
+
+    public BackendAvailability Availability =>
+        Helper.Value.Module is null ? BackendAvailability.Unavailable(Helper.Value.Detail) : BackendAvailability.Available(Helper.Value.Detail);
+
+    public string? CannotBuild(ModelSpec spec) => SklearnCompatibility.CannotBuild(spec);
+
+    public IModel Build(ModelSpec spec, WeightSet initialWeights)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(initialWeights);
+        spec.Validate();
+        initialWeights.EnsureMatches(spec);
+        if (CannotBuild(spec) is string reason) throw new ArgumentException($"The sklearn backend cannot build {spec.Describe()}: {reason}");
+        var module = Helper.Value.Module ?? throw new BackendUnavailableException(Name, Helper.Value.Detail);
+        return new SklearnModel(spec, initialWeights, module, Helper.Value.Detail);
+    }
+
+    private static (PyObject?, string) Load()
+    {
+        var (module, problem) = PythonRuntime.TryImport("bridge_sklearn", "scikit-learn");
+        if (module is null) return (null, problem!);
+        using var versions = module.CallMethod("versions");
+        var v = (Dictionary<object, object?>)versions.ToClr()!;
+        return (module, $"scikit-learn {v["sklearn"]}, numpy {v["numpy"]}, Python {Bridge.Python.Python.Installation.Version ?? "?"}");
+    }
+}
