@@ -99,5 +99,5 @@ public abstract record ModelSpec
     public string Describe() =>
         $"{Kind} {Inputs}-{string.Join("-", Layers)}, {Loss.Name()}, {Optimizer.Describe()}, {Precision.Name()}";
 
-    public override string ToString() => Describe();
+    public sealed override string ToString() => Describe();
 }

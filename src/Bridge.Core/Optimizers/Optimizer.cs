@@ -18,6 +18,8 @@ public abstract record Optimizer
 
     /// <summary>A one-line description with every hyper-parameter, for reports.</summary>
     public abstract string Describe();
+
+    public sealed override string ToString() => Describe();
 }
 
 /// <summary>

@@ -1,0 +1,116 @@
+"""bridge_sklearn against the numpy reference: gradients by finite differences, steps by the written formulas."""
+
+import unittest
+
+import numpy as np
+
+try:
+    import sklearn  # noqa: F401
+
+    import bridge_sklearn
+    import reference
+except ImportError as error:  # pragma: no cover - depends on the environment
+    bridge_sklearn = None
+    missing = str(error)
+else:
+    missing = ""
+
+
+def _weights(rng, units):
+    coefs = [rng.uniform(-1, 1, (a, b)) for a, b in zip(units[:-1], units[1:])]
+    intercepts = [rng.uniform(-0.5, 0.5, b) for b in units[1:]]
+    return coefs, intercepts
+
+
+SGD = {"name": "sgd", "learning_rate": 0.1, "momentum": 0.0, "nesterov": False}
+
+
+@unittest.skipIf(bridge_sklearn is None, f"scikit-learn unavailable: {missing}")
+class SklearnNetTests(unittest.TestCase):
+    def setUp(self):
+        self.rng = np.random.default_rng(3)
+
+    def check_gradients(self, kind, activation, units, classes, output, loss, targets_for):
+        coefs, intercepts = _weights(self.rng, units)
+        net = bridge_sklearn.SklearnNet(kind, units[1:-1], activation, classes, coefs, intercepts, SGD, "float64")
+        x = self.rng.uniform(-1, 1, (7, units[0]))
+        y, t = targets_for(7)
+        ours_w, ours_b, _ = net.gradients(x, y)
+        acts = [activation] * (len(units) - 2) + [output]
+        probe_w, probe_b = [c.copy() for c in coefs], [b.copy() for b in intercepts]
+        numeric = reference.finite_differences(
+            lambda: reference.loss(loss, reference.forward(probe_w, probe_b, acts, x), t), probe_w + probe_b)
+        self.assertLess(reference.relative_error(ours_w + ours_b, numeric), 1e-7)
+
+    def test_multiclass_gradients_are_categorical_cross_entropys(self):
+        def targets(n):
+            labels = self.rng.integers(0, 3, n)
+            return labels, np.eye(3)[labels]
+        self.check_gradients("classifier", "tanh", [4, 5, 3], [0, 1, 2], "softmax", "categorical-crossentropy", targets)
+
+    def test_binary_gradients_are_binary_cross_entropys(self):
+        def targets(n):
+            labels = self.rng.integers(0, 2, n)
+            return labels, labels.reshape(-1, 1).astype(float)
+        self.check_gradients("classifier", "relu", [3, 6, 1], [0, 1], "logistic", "binary-crossentropy", targets)
+
+    def test_regression_gradients_are_the_lectures_half_squared_error(self):
+        def targets(n):
+            t = self.rng.uniform(-1, 1, (n, 2))
+            return t, t
+        self.check_gradients("regressor", "logistic", [3, 4, 2], None, "identity", "half-squared-error", targets)
+
+    def test_adam_step_is_the_papers_formula(self):
+        units = [3, 4, 2]
+        coefs, intercepts = _weights(self.rng, units)
+        spec = {"name": "adam", "learning_rate": 0.01, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-3}
+        net = bridge_sklearn.SklearnNet("regressor", [4], "tanh", None, coefs, intercepts, spec, "float64")
+        params = [c.copy() for c in coefs] + [b.copy() for b in intercepts]
+        m = [np.zeros_like(p) for p in params]
+        v = [np.zeros_like(p) for p in params]
+        for t in range(1, 6):
+            x = self.rng.uniform(-1, 1, (5, 3))
+            y = self.rng.uniform(-1, 1, (5, 2))
+            gw, gb, _ = net.gradients(x, y)
+            for i, g in enumerate(gw + gb):
+                params[i], m[i], v[i] = reference.adam_step(params[i], g, m[i], v[i], t, 0.01, 0.9, 0.999, 1e-3)
+            net.train_step(x, y)
+        w, b = net.get_weights()
+        # A large ε makes the difference between ε on √v and on √v̂ visible: this fails without the adjustment.
+        self.assertLess(reference.relative_error(w + b, params), 1e-12)
+
+    def test_nesterov_step_is_the_written_formula_and_state_round_trips(self):
+        units = [3, 4, 3]
+        coefs, intercepts = _weights(self.rng, units)
+        spec = {"name": "sgd", "learning_rate": 0.05, "momentum": 0.8, "nesterov": True}
+        net = bridge_sklearn.SklearnNet("classifier", [4], "tanh", [0, 1, 2], coefs, intercepts, spec, "float64")
+        params = [c.copy() for c in coefs] + [b.copy() for b in intercepts]
+        velocity = [np.zeros_like(p) for p in params]
+        for _ in range(4):
+            x = self.rng.uniform(-1, 1, (6, 3))
+            y = self.rng.integers(0, 3, 6)
+            gw, gb, _ = net.gradients(x, y)
+            for i, g in enumerate(gw + gb):
+                params[i], velocity[i] = reference.momentum_step(params[i], g, velocity[i], 0.05, 0.8, True)
+            net.train_step(x, y)
+            net.count_step()
+        w, b = net.get_weights()
+        self.assertLess(reference.relative_error(w + b, params), 1e-12)
+        steps, slots = net.optimizer_state()
+        self.assertEqual(steps, 4)
+        self.assertLess(reference.relative_error(slots["velocity"], velocity), 1e-12)
+        net.set_optimizer_state(0, {})
+        self.assertEqual(net.optimizer_state()[0], 0)
+        self.assertTrue(all(np.all(a == 0) for a in net.optimizer_state()[1]["velocity"]))
+
+    def test_float32_stays_float32(self):
+        coefs, intercepts = _weights(self.rng, [2, 3, 1])
+        net = bridge_sklearn.SklearnNet("regressor", [3], "relu", None, coefs, intercepts, SGD, "float32")
+        outputs = net.forward_layers(self.rng.uniform(-1, 1, (4, 2)))
+        self.assertEqual(outputs[-1].dtype, np.float32)
+        net.train_step(self.rng.uniform(-1, 1, (4, 2)), self.rng.uniform(-1, 1, (4, 1)))
+        self.assertEqual(net.get_weights()[0][0].dtype, np.float32)
+
+
+if __name__ == "__main__":
+    unittest.main()

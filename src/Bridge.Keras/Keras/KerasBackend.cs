@@ -1,0 +1,77 @@
+using Bridge.Python;
+
+namespace Bridge.Keras;
+
+/// <summary>
+/// Keras 3, in process through the embedded Python, on whichever Keras backend the environment has (torch, jax or
+/// tensorflow; chosen by <c>KERAS_BACKEND</c> or the <see cref="KerasBackend(string?)"/> argument, which must be set
+/// before Keras is first imported in the process). Networks are built from Bridge's specs and weights, trained on
+/// Bridge's batches with Keras's optimizers, and differentiated by the active backend's autodiff.
+/// </summary>
+public sealed class KerasBackend : IBackend
+{
+    private static readonly object LoadLock = new();
+    private static (PyObject? Module, string Detail)? _helper;
+    private readonly string? _kerasBackend;
+
+    /// <param name="kerasBackend">torch, jax or tensorflow; null keeps KERAS_BACKEND (Keras's default: tensorflow).</param>
+    public KerasBackend(string? kerasBackend = null) => _kerasBackend = kerasBackend;
+
+    public string Name => "keras";
+
+    public BackendAvailability Availability
+    {
+        get
+        {
+            var (module, detail) = Helper();
+            return module is null ? BackendAvailability.Unavailable(detail) : BackendAvailability.Available(detail);
+        }
+    }
+
+    public string? CannotBuild(ModelSpec spec) => null;
+
+    public IModel Build(ModelSpec spec, WeightSet initialWeights)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(initialWeights);
+        spec.Validate();
+        initialWeights.EnsureMatches(spec);
+        var (module, detail) = Helper();
+        if (module is null) throw new BackendUnavailableException(Name, detail);
+        return new KerasModel(spec, initialWeights, module, detail);
+    }
+
+    /// <summary>The imported helper module, or why Keras cannot be used here.</summary>
+    internal (PyObject? Module, string Detail) Helper()
+    {
+        lock (LoadLock)
+        {
+            if (_helper is { } loaded) return loaded;
+            if (PythonRuntime.StartProblem() is string problem) return (_helper = (null, problem)).Value;
+            if (_kerasBackend is not null)
+            {
+                // Keras reads KERAS_BACKEND once, at its first import; set it in Python's own environment.
+                using var os = Bridge.Python.Python.Import("os");
+                using var environ = os.GetAttr("environ");
+                environ.SetItem("KERAS_BACKEND", _kerasBackend);
+            }
+            var (module, importProblem) = PythonRuntime.TryImport("bridge_keras", "keras");
+            if (module is null) return (_helper = (null, importProblem!)).Value;
+            try
+            {
+                using var versions = module.CallMethod("versions");
+                var v = (Dictionary<object, object?>)versions.ToClr()!;
+                if (_kerasBackend is not null && !string.Equals((string?)v["backend"], _kerasBackend, StringComparison.OrdinalIgnoreCase))
+                    return (_helper = (null, $"Keras was already started on the {v["backend"]} backend in this process; {_kerasBackend} cannot be chosen any more (set KERAS_BACKEND before the first use).")).Value;
+                return (_helper = (module, $"Keras {v["keras"]} on {v["backend"]}, Python {Bridge.Python.Python.Installation.Version ?? "?"}")).Value;
+            }
+            catch (PythonException e)
+            {
+                module.Dispose();
+                return (_helper = (null,
+                    $"keras cannot be imported by {Bridge.Python.Python.Installation}: {e.TypeName}: {e.PythonMessage}. " +
+                    "Fix: conda env create -f environment.yml; conda activate bridge (Keras 3 with torch), or point BRIDGE_PYTHON at a Python that has keras.")).Value;
+            }
+        }
+    }
+}

@@ -1,0 +1,210 @@
+using Bridge.Python;
+
+namespace Bridge.Keras;
+
+/// <summary>A Bridge network held by Keras (see bridge_keras.py for how it is built and trained).</summary>
+internal sealed class KerasModel : IModel
+{
+    private readonly PyObject _net;
+    private long _steps;
+    private bool _disposed;
+
+    public KerasModel(ModelSpec spec, WeightSet weights, PyObject module, string device)
+    {
+        Spec = spec;
+        Device = device;
+        var layers = spec.Layers.Select(l => (object?)(l.Units, l.Activation.Name())).ToArray();
+        var optimizer = spec.Optimizer switch
+        {
+            Sgd s => new Dictionary<string, object?> { ["name"] = "sgd", ["learning_rate"] = s.LearningRate, ["momentum"] = s.Momentum, ["nesterov"] = s.Nesterov },
+            Adam a => new Dictionary<string, object?> { ["name"] = "adam", ["learning_rate"] = a.LearningRate, ["beta1"] = a.Beta1, ["beta2"] = a.Beta2, ["epsilon"] = a.Epsilon },
+            _ => throw new NotSupportedException($"The keras backend has no mapping for {spec.Optimizer.GetType().Name}."),
+        };
+        using var gil = Bridge.Python.Python.Gil();
+        using var pythonWeights = ToPython(weights);
+        _net = module.CallMethod("KerasNet", spec.Inputs, layers, spec.Loss.Name(), optimizer, spec.Precision.Name(), pythonWeights);
+    }
+
+    public string Backend => "keras";
+    public string Device { get; }
+    public ModelSpec Spec { get; }
+
+    public Matrix ForwardRange(Matrix inputs, int firstLayer, int endLayer)
+    {
+        InputChecks.LayerRange(Spec, inputs, firstLayer, endLayer);
+        return Forward(inputs, firstLayer, endLayer)[^1];
+    }
+
+    public IReadOnlyList<Matrix> ForwardLayers(Matrix inputs)
+    {
+        InputChecks.LayerRange(Spec, inputs, 0, Spec.Layers.Count);
+        return Forward(inputs, 0, Spec.Layers.Count);
+    }
+
+    public double Loss(Batch batch)
+    {
+        InputChecks.Batch(Spec, batch);
+        using var gil = Bridge.Python.Python.Gil();
+        using var x = PythonRuntime.ToNumpy(batch.Inputs);
+        using var t = PythonRuntime.ToNumpy(batch.Targets);
+        return _net.CallMethod("loss", x, t).ToDouble();
+    }
+
+    public WeightSet Gradients(Batch batch)
+    {
+        InputChecks.Batch(Spec, batch);
+        using var gil = Bridge.Python.Python.Gil();
+        using var x = PythonRuntime.ToNumpy(batch.Inputs);
+        using var t = PythonRuntime.ToNumpy(batch.Targets);
+        using var grads = _net.CallMethod("gradients", x, t);
+        return FromFlat(grads);
+    }
+
+    public StepResult TrainStep(Batch batch)
+    {
+        InputChecks.Batch(Spec, batch);
+        using var gil = Bridge.Python.Python.Gil();
+        using var x = PythonRuntime.ToNumpy(batch.Inputs);
+        using var t = PythonRuntime.ToNumpy(batch.Targets);
+        using var result = _net.CallMethod("train_step", x, t);
+        var values = (object?[])result.ToClr()!;
+        double loss = (double)values[0]!;
+        bool applied = (bool)values[1]!;
+        long layer = (long)values[2]!;
+        if (!applied) return StepResult.Refused(loss, layer >= 0 ? WeightSet.LayerName((int)layer) : null);
+        _steps++;
+        return StepResult.Done(loss);
+    }
+
+    public WeightSet GetWeights()
+    {
+        using var gil = Bridge.Python.Python.Gil();
+        using var weights = _net.CallMethod("get_weights");
+        var pairs = weights.ToList();
+        try
+        {
+            var shapes = Spec.LayerShapes();
+            return new WeightSet(Spec.Precision, shapes.Select((s, l) =>
+            {
+                using var kernel = pairs[l][0];
+                using var bias = pairs[l][1];
+                return new LayerWeights(s.Inputs, s.Outputs, PythonRuntime.ToValues(kernel), PythonRuntime.ToValues(bias));
+            }).ToList());
+        }
+        finally
+        {
+            pairs.ForEach(p => p.Dispose());
+        }
+    }
+
+    public void SetWeights(WeightSet weights)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        weights.EnsureMatches(Spec);
+        if (weights.FirstNonFiniteLayer() is string bad) throw new ArgumentException($"The weights of layer {bad} are not all finite.");
+        using var gil = Bridge.Python.Python.Gil();
+        using var pythonWeights = ToPython(weights);
+        _net.CallMethod("set_weights", pythonWeights).Dispose();
+    }
+
+    public OptimizerState GetOptimizerState()
+    {
+        using var gil = Bridge.Python.Python.Gil();
+        using var state = _net.CallMethod("optimizer_state");
+        long steps = state[0].ToInt64();
+        using var slots = state[1];
+        var result = new Dictionary<string, WeightSet>();
+        foreach (var name in Spec.Optimizer.SlotNames)
+        {
+            using var arrays = slots[name];
+            result[name] = FromFlat(arrays);
+        }
+        return new OptimizerState(steps, result);
+    }
+
+    public void SetOptimizerState(OptimizerState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        foreach (var (name, slot) in state.Slots)
+        {
+            if (!Spec.Optimizer.SlotNames.Contains(name))
+                throw new ArgumentException($"Optimizer state slot '{name}' does not belong to {Spec.Optimizer.Describe()}.");
+            try { slot.EnsureMatches(Spec); }
+            catch (ArgumentException e) { throw new ArgumentException($"Optimizer slot '{name}': {e.Message}", e); }
+        }
+        using var gil = Bridge.Python.Python.Gil();
+        var created = new List<PyObject>();
+        try
+        {
+            var slots = new Dictionary<string, object?>();
+            foreach (var (name, slot) in state.Slots)
+            {
+                var arrays = slot.Layers.SelectMany(l => new[]
+                {
+                    PythonRuntime.ToNumpy(l.Kernel, l.Inputs, l.Outputs),
+                    PythonRuntime.ToNumpy(l.Bias, l.Outputs),
+                }).ToList();
+                created.AddRange(arrays);
+                slots[name] = arrays;
+            }
+            _net.CallMethod("set_optimizer_state", state.Steps, slots).Dispose();
+            _steps = state.Steps;
+        }
+        finally
+        {
+            created.ForEach(a => a.Dispose());
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _net.Dispose();
+    }
+
+    private IReadOnlyList<Matrix> Forward(Matrix inputs, int first, int end)
+    {
+        using var gil = Bridge.Python.Python.Gil();
+        using var x = PythonRuntime.ToNumpy(inputs);
+        using var outputs = _net.CallMethod("forward_layers", x, first, end);
+        return outputs.ToList().Select(o => { using (o) return PythonRuntime.ToMatrix(o); }).ToList();
+    }
+
+    /// <summary>A weight set from arrays in trainable-variable order: kernel, bias of layer 0, then layer 1, ….</summary>
+    private WeightSet FromFlat(PyObject arrays)
+    {
+        var list = arrays.ToList();
+        try
+        {
+            var shapes = Spec.LayerShapes();
+            return new WeightSet(Spec.Precision, shapes.Select((s, l) =>
+                new LayerWeights(s.Inputs, s.Outputs, PythonRuntime.ToValues(list[2 * l]), PythonRuntime.ToValues(list[2 * l + 1]))).ToList());
+        }
+        finally
+        {
+            list.ForEach(a => a.Dispose());
+        }
+    }
+
+    private static PyObject ToPython(WeightSet weights)
+    {
+        var arrays = new List<PyObject>();
+        try
+        {
+            var pairs = weights.Layers.Select(l =>
+            {
+                var kernel = PythonRuntime.ToNumpy(l.Kernel, l.Inputs, l.Outputs);
+                var bias = PythonRuntime.ToNumpy(l.Bias, l.Outputs);
+                arrays.Add(kernel);
+                arrays.Add(bias);
+                return (object?)(kernel, bias);
+            }).ToList();
+            return PyObject.From(pairs);
+        }
+        finally
+        {
+            arrays.ForEach(a => a.Dispose());
+        }
+    }
+}
