@@ -76,7 +76,7 @@ internal sealed class TorchModel : IModel
         InputChecks.Batch(Spec, batch);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        return LossOf(batch).item<double>();
+        return TorchTensors.Scalar(LossOf(batch));
     }
 
     public WeightSet Gradients(Batch batch)
@@ -99,7 +99,7 @@ internal sealed class TorchModel : IModel
         _optimizer.zero_grad();
         var loss = LossOf(batch);
         loss.backward();
-        double value = loss.item<double>();
+        double value = TorchTensors.Scalar(loss);
         if (FirstNonFiniteGradient() is string layer) return StepResult.Refused(value, layer);
         if (!double.IsFinite(value)) return StepResult.Refused(value, null);
         _optimizer.step();
@@ -220,7 +220,7 @@ internal sealed class TorchModel : IModel
     {
         var total = _parameters.Select(p => p.grad is { } g ? g.sum() : torch.zeros(1, _dtype, _device).sum())
             .Aggregate((a, b) => a + b);
-        if (double.IsFinite(total.item<double>())) return null;
+        if (double.IsFinite(TorchTensors.Scalar(total))) return null;
         for (int l = 0; l < _weights.Length; l++)
         {
             bool finite = (_weights[l].grad?.isfinite().all().item<bool>() ?? true) && (_biases[l].grad?.isfinite().all().item<bool>() ?? true);

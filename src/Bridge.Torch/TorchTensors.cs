@@ -44,6 +44,9 @@ internal static class TorchTensors
         return cpu.to_type(ScalarType.Float64).data<double>().ToArray();
     }
 
+    /// <summary>A one-element tensor's value as a double, whatever its floating-point dtype.</summary>
+    public static double Scalar(Tensor t) => t.dtype == ScalarType.Float32 ? t.item<float>() : t.item<double>();
+
     public static Matrix ToMatrix(Tensor t)
     {
         var shape = t.shape;

@@ -140,6 +140,18 @@ public sealed class TorchModelTests
     }
 
     [Fact]
+    public void Float32_models_train_and_report_their_loss()
+    {
+        var spec = SmallNet(new Adam(0.05)) with { Precision = Precision.Float32 };
+        using var model = Torch.Build(spec, 3);
+        var batch = RandomNets.BatchFor(spec, 16, 4);
+        double first = model.Loss(batch);
+        for (int i = 0; i < 50; i++) Assert.True(model.TrainStep(batch).Applied);
+        Assert.True(model.Loss(batch) < first / 2, $"{first} → {model.Loss(batch)}");
+        Assert.Equal(Precision.Float32, model.GetOptimizerState().Slots["m"].Precision);
+    }
+
+    [Fact]
     public void Xor_is_learned_through_the_core_trainer()
     {
         var xor = Dataset.Classification("xor", Matrix.FromRows([0.0, 0], [0, 1], [1, 0], [1, 1]), [0, 1, 1, 0], 2);

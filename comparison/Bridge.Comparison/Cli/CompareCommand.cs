@@ -81,15 +81,17 @@ public static class CompareCommand
     }
 
     /// <summary>Runs a comparison end to end and returns the exit code.</summary>
+    /// <param name="loadData">Resolves --data (default: the data set catalog).</param>
+    /// <param name="backendsOverride">The backends to compare instead of those --backends names (for tests).</param>
     public static int Run(CompareSettings settings, string? jsonPath, string? htmlPath, string? explain, IAnsiConsole console,
-        Func<string, ulong, Dataset>? loadData = null)
+        Func<string, ulong, Dataset>? loadData = null, IReadOnlyList<IBackend>? backendsOverride = null)
     {
         ComparisonPlan plan;
         IReadOnlyList<IBackend> backends;
         try
         {
             plan = PlanBuilder.Build(settings, loadData ?? DataChoice.Load);
-            backends = BackendCatalog.Parse(settings.Backends, settings.Device);
+            backends = backendsOverride ?? BackendCatalog.Parse(settings.Backends, settings.Device);
             if (!backends.Any(b => b.Name == plan.Reference))
                 backends = [BackendCatalog.Get(plan.Reference, settings.Device), .. backends];
         }
