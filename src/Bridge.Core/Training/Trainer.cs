@@ -53,10 +53,36 @@ public static class Trainer
             }
             var record = Evaluate(model, epoch, lossSum / seen, trainingSet, validationSet, clock.Elapsed);
             history.Add(record);
+            if (options.CheckpointPath is { } path && ((epoch + 1) % options.CheckpointEvery == 0 || epoch == options.Epochs - 1))
+                Checkpoint.Save(path, model, new TrainingPosition(epoch + 1, options.Seed, options.BatchSize, options.Shuffle,
+                    spec.Describe(), data.Name, data.Count));
             options.OnEpochEnd?.Invoke(epoch, model);
             options.OnProgress?.Invoke(new TrainingProgress(epoch, options.Epochs, steps, steps, record.Loss, record));
         }
         return history;
+    }
+
+    /// <summary>
+    /// Continues a run from its checkpoint (<paramref name="checkpointPath"/>, or the options' CheckpointPath): checks
+    /// that the checkpoint belongs to this model, data and options (same spec, seed, batch size, shuffling and data),
+    /// restores weights and optimizer state, and trains the remaining epochs. With the same seed the final weights are
+    /// those of the uninterrupted run.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">No checkpoint at the path.</exception>
+    /// <exception cref="InvalidDataException">The checkpoint file is damaged.</exception>
+    /// <exception cref="ArgumentException">The checkpoint belongs to another run (the message names the difference).</exception>
+    public static History Resume(IModel model, Dataset data, TrainingOptions options, string? checkpointPath = null,
+        CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        string path = checkpointPath ?? options.CheckpointPath
+            ?? throw new ArgumentException("Resuming needs a checkpoint: pass its path or set CheckpointPath.");
+        var checkpoint = Checkpoint.Load(path);
+        checkpoint.EnsureContinues(model, data, options);
+        checkpoint.Restore(model);
+        return Fit(model, data, options with { InitialEpoch = checkpoint.Position.EpochsCompleted }, cancellation);
     }
 
     private static EpochRecord Evaluate(IModel model, int epoch, double stepLoss, Batch? training, Batch? validation, TimeSpan elapsed)

@@ -33,8 +33,17 @@ public sealed record TrainingOptions
     /// <summary>Report progress every this many steps too (0: epoch ends only). Default 0.</summary>
     public int ProgressEverySteps { get; init; }
 
-    /// <summary>Called after each epoch with the epoch just finished (0-based) and the model, for checkpoints. Default none.</summary>
+    /// <summary>Called after each epoch with the epoch just finished (0-based) and the model. Default none.</summary>
     public Action<int, IModel>? OnEpochEnd { get; init; }
+
+    /// <summary>
+    /// Where to save a <see cref="Checkpoint"/> (weights, optimizer state, position) every <see cref="CheckpointEvery"/>
+    /// epochs and after the last; null: no checkpoints. Each save replaces the last, atomically.
+    /// </summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>Checkpoint every this many epochs (and always after the last). Default 1.</summary>
+    public int CheckpointEvery { get; init; } = 1;
 
     public void Validate()
     {
@@ -43,6 +52,7 @@ public sealed record TrainingOptions
         if (InitialEpoch < 0 || InitialEpoch > Epochs)
             throw new ArgumentException($"The initial epoch must lie in 0..{Epochs}, got {InitialEpoch}.");
         if (ProgressEverySteps < 0) throw new ArgumentException($"ProgressEverySteps must be ≥ 0, got {ProgressEverySteps}.");
+        if (CheckpointEvery < 1) throw new ArgumentException($"CheckpointEvery must be ≥ 1, got {CheckpointEvery}.");
     }
 }
 

@@ -231,7 +231,7 @@ public class ReaderFuzzTests(ITestOutputHelper output)
     }
 
     /// <summary>Counts inputs and outcomes; records any unclean failure or excessive allocation with the input that caused it.</summary>
-    private sealed class Outcome(string reader)
+    internal sealed class Outcome(string reader)
     {
         private readonly List<string> _failures = [];
         private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
