@@ -9,30 +9,9 @@ public static class CompareCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "perceptron, mlp or autoencoder.", DefaultValueFactory = _ => "mlp" };
-        var layers = new Option<string?>("--layers") { Description = "Layer sizes, input width first, e.g. 64,32,10 (autoencoder: 64,32,2 = encoder; the decoder mirrors it). Default: input,32,32,outputs." };
-        var activation = new Option<string?>("--activation") { Description = "Hidden layers' activation: sigmoid, tanh, relu, linear. Default tanh (perceptron: sigmoid)." };
-        var outputActivation = new Option<string?>("--output-activation") { Description = "Output layer's activation. Default: softmax for several classes, sigmoid for two, linear for values." };
-        var codeActivation = new Option<string?>("--code-activation") { Description = "An autoencoder's code layer activation. Default linear." };
-        var loss = new Option<string?>("--loss") { Description = "half-squared-error (the lecture's), mse, binary-crossentropy, categorical-crossentropy. Default: categorical-crossentropy on softmax, else half-squared-error." };
-        var optimizer = new Option<string>("--optimizer") { Description = "sgd or adam.", DefaultValueFactory = _ => "sgd" };
-        var learningRate = new Option<double?>("--learning-rate", "--lr") { Description = "Learning rate L. Default 0.1 (sgd), 0.001 (adam)." };
-        var momentum = new Option<double>("--momentum") { Description = "SGD momentum μ.", DefaultValueFactory = _ => 0.9 };
-        var nesterov = new Option<bool>("--nesterov") { Description = "Use Nesterov momentum." };
-        var beta1 = new Option<double>("--beta1") { Description = "Adam β1.", DefaultValueFactory = _ => 0.9 };
-        var beta2 = new Option<double>("--beta2") { Description = "Adam β2.", DefaultValueFactory = _ => 0.999 };
-        var epsilon = new Option<double>("--epsilon") { Description = "Adam ε.", DefaultValueFactory = _ => 1e-8 };
-        var init = new Option<string?>("--init") { Description = "Initial weights: glorot-uniform (default), glorot-normal, he-uniform, he-normal, torch-default, uniform:LIMIT." };
-        var corruption = new Option<string?>("--corruption") { Description = "Denoising autoencoder input corruption: gaussian:SIGMA, masking:FRACTION, salt-and-pepper:FRACTION." };
-        var data = new Option<string>("--data") { Description = "xor, and, or, nand, moons, circles, spirals, blobs, digits, fashion-mnist, or a file (.csv, IDX).", DefaultValueFactory = _ => "spirals" };
-        var testFraction = new Option<double>("--test-fraction") { Description = "Share of the data held out to measure accuracy after training (0: measure on the training set).", DefaultValueFactory = _ => 0.2 };
-        var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 100 };
-        var batchSize = new Option<int>("--batch-size") { Description = "Samples per step.", DefaultValueFactory = _ => 32 };
-        var precision = new Option<string>("--precision") { Description = "float32 or float64.", DefaultValueFactory = _ => "float64" };
+        var shared = new ModelOptions();
         var backends = new Option<string?>("--backends") { Description = "Comma-separated: managed, managed-teaching, torch, keras, sklearn. Default: all (unavailable ones are reported with their reason)." };
         var reference = new Option<string>("--reference") { Description = "The backend the others are measured against.", DefaultValueFactory = _ => "managed" };
-        var device = new Option<string?>("--device") { Description = "Device for torch: cpu, cuda, cuda:N or auto. Default cpu." };
-        var seed = new Option<ulong>("--seed") { Description = "Seeds initial weights, batch order and the train/test split.", DefaultValueFactory = _ => 0UL };
         var kSteps = new Option<int>("--k-steps") { Description = "Steps of the 'weights after k steps' check.", DefaultValueFactory = _ => 10 };
         var json = new Option<FileInfo?>("--json") { Description = "Write the report as JSON (schema: comparison/REPORT-SCHEMA.md)." };
         var html = new Option<FileInfo?>("--html") { Description = "Write the report as one self-contained HTML page with plots." };
@@ -41,38 +20,15 @@ public static class CompareCommand
 
         var command = new Command("compare", "Train one model on every backend from the same weights and batches, and check that they agree.")
         {
-            model, layers, activation, outputActivation, codeActivation, loss, optimizer, learningRate, momentum, nesterov,
-            beta1, beta2, epsilon, init, corruption, data, testFraction, epochs, batchSize, precision, backends, reference,
-            device, seed, kSteps, json, html, explain,
+            backends, reference, kSteps, json, html, explain,
         };
+        shared.AddTo(command);
         command.SetAction(result =>
         {
-            var settings = new CompareSettings
+            var settings = shared.Read(result) with
             {
-                Model = result.GetValue(model)!,
-                Layers = result.GetValue(layers),
-                Activation = result.GetValue(activation),
-                OutputActivation = result.GetValue(outputActivation),
-                CodeActivation = result.GetValue(codeActivation),
-                Loss = result.GetValue(loss),
-                Optimizer = result.GetValue(optimizer)!,
-                LearningRate = result.GetValue(learningRate),
-                Momentum = result.GetValue(momentum),
-                Nesterov = result.GetValue(nesterov),
-                Beta1 = result.GetValue(beta1),
-                Beta2 = result.GetValue(beta2),
-                Epsilon = result.GetValue(epsilon),
-                Init = result.GetValue(init),
-                Corruption = result.GetValue(corruption),
-                Data = result.GetValue(data)!,
-                TestFraction = result.GetValue(testFraction),
-                Epochs = result.GetValue(epochs),
-                BatchSize = result.GetValue(batchSize),
-                Precision = result.GetValue(precision)!,
                 Backends = result.GetValue(backends),
                 Reference = result.GetValue(reference)!,
-                Device = result.GetValue(device),
-                Seed = result.GetValue(seed),
                 KSteps = result.GetValue(kSteps),
             };
             return Run(settings, result.GetValue(json)?.FullName, result.GetValue(html)?.FullName, result.GetValue(explain), AnsiConsole.Console);
