@@ -1,0 +1,47 @@
+using Bridge.Managed;
+
+namespace Bridge.Managed.Tests;
+
+/// <summary>The batched path allocates nothing per training step once its buffers exist (an allocation count, not a timing).</summary>
+public sealed class AllocationTests
+{
+    [Theory]
+    [InlineData(Precision.Float32, Loss.CategoricalCrossEntropy)]
+    [InlineData(Precision.Float64, Loss.CategoricalCrossEntropy)]
+    [InlineData(Precision.Float32, Loss.HalfSquaredError)]
+    [InlineData(Precision.Float64, Loss.MeanSquaredError)]
+    public void Training_steps_allocate_nothing_after_the_first(Precision precision, Loss loss)
+    {
+        foreach (var optimizer in new Optimizer[] { new Sgd(0.1), new Sgd(0.1, 0.9, true), new Adam(0.01) })
+        {
+            var output = loss == Loss.CategoricalCrossEntropy ? Activation.Softmax : Activation.Sigmoid;
+            var spec = new Mlp(64, new Dense(32, Activation.Relu), new Dense(10, output)) { Precision = precision, Loss = loss, Optimizer = optimizer };
+            using var model = ManagedBackend.Batched.Build(spec, 1);
+            var full = RandomNets.Batch(spec, new Rng(1), 32);
+            var last = RandomNets.Batch(spec, new Rng(2), 5);
+            // Warm up past the JIT's tiering (it recompiles hot methods after a delay, and compiling allocates).
+            for (int i = 0; i < 500; i++) model.TrainStep(i % 10 == 9 ? last : full);
+            Thread.Sleep(300);
+            for (int i = 0; i < 500; i++) model.TrainStep(i % 10 == 9 ? last : full);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 1000; i++) model.TrainStep(i % 10 == 9 ? last : full);
+            long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            Assert.True(allocated == 0, $"{spec}: {allocated} bytes allocated over 1,000 steps");
+        }
+    }
+
+    [Fact]
+    public void A_whole_epoch_through_the_trainer_allocates_a_bounded_amount()
+    {
+        var spec = new Mlp(64, new Dense(32, Activation.Sigmoid), new Dense(10, Activation.Softmax)) { Precision = Precision.Float32 };
+        var data = Digits.Load();
+        using var model = ManagedBackend.Batched.Build(spec, 1);
+        var options = new TrainingOptions { Epochs = 1, BatchSize = 32, EvaluateEachEpoch = false };
+        Trainer.Fit(model, data, options);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Trainer.Fit(model, data, options with { Epochs = 5 });
+        long perEpoch = (GC.GetAllocatedBytesForCurrentThread() - before) / 5;
+        // The sample order and the two batch buffers per run: a few tens of kilobytes, not one batch per step.
+        Assert.True(perEpoch < 200_000, $"{perEpoch} bytes per epoch");
+    }
+}
