@@ -115,8 +115,18 @@ public sealed class Matrix
     /// <summary>The (row, column) of the first NaN or ±∞, or null when every value is finite.</summary>
     public (int Row, int Col)? FirstNonFinite()
     {
-        for (int i = 0; i < Data.Length; i++)
-            if (!double.IsFinite(Data[i])) return (i / Cols, i % Cols);
+        // x − x is 0 for every finite x and NaN for NaN and ±∞: one vectorised pass finds out whether to look closer.
+        var span = Data.AsSpan();
+        int i = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            var probe = System.Numerics.Vector<double>.Zero;
+            var vectors = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(span);
+            foreach (var v in vectors) probe += v - v;
+            if (probe == System.Numerics.Vector<double>.Zero) i = vectors.Length * System.Numerics.Vector<double>.Count;
+        }
+        for (; i < span.Length; i++)
+            if (!double.IsFinite(span[i])) return (i / Cols, i % Cols);
         return null;
     }
 

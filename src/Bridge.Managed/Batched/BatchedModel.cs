@@ -147,7 +147,7 @@ internal sealed class BatchedModel<T> : IModel where T : unmanaged, IFloatingPoi
             Gemm<T>.MultiplyTransposedA(below, n, width, work.NetGradients[l], _units[l], _kernelGradients[l]);
             Gemm<T>.ColumnSums(work.NetGradients[l], n, _units[l], _biasGradients[l]);
             if (l == 0) break;
-            Gemm<T>.MultiplyTransposedB(work.NetGradients[l], n, _units[l], _kernels[l], width, work.NetGradients[l - 1]);
+            Gemm<T>.MultiplyTransposedB(work.NetGradients[l], n, _units[l], _kernels[l], width, work.NetGradients[l - 1], work.Scratch);
             ActivationKernels<T>.Backward(Spec.Layers[l - 1].Activation, work.Nets[l - 1], work.Outputs[l - 1], work.NetGradients[l - 1], width);
         }
     }
@@ -222,12 +222,20 @@ internal sealed class BatchedModel<T> : IModel where T : unmanaged, IFloatingPoi
             case Bridge.Loss.CategoricalCrossEntropy when activation == Activation.Softmax:
                 for (int r = 0; r < n; r++)
                 {
+                    int label = batch.Labels![r];
+                    double probability = double.CreateChecked(outputs[r * k + label]);
+                    // −ln o_label from the softmax output; where that has underflowed, from the nets (logsumexp − net).
+                    if (probability > 1e-30)
+                    {
+                        sum -= Math.Log(probability);
+                        continue;
+                    }
                     var row = nets.AsSpan(r * k, k);
                     double max = double.NegativeInfinity;
                     foreach (var v in row) max = Math.Max(max, double.CreateChecked(v));
                     double exps = 0;
                     foreach (var v in row) exps += Math.Exp(double.CreateChecked(v) - max);
-                    sum += max + Math.Log(exps) - double.CreateChecked(row[batch.Labels![r]]);
+                    sum += max + Math.Log(exps) - double.CreateChecked(row[label]);
                 }
                 return sum / n;
             case Bridge.Loss.BinaryCrossEntropy when activation == Activation.Sigmoid:
@@ -260,11 +268,24 @@ internal sealed class BatchedModel<T> : IModel where T : unmanaged, IFloatingPoi
     private int? FirstNonFiniteGradient()
     {
         for (int l = 0; l < _units.Length; l++)
-        {
-            foreach (var g in _kernelGradients[l]) if (!T.IsFinite(g)) return l;
-            foreach (var g in _biasGradients[l]) if (!T.IsFinite(g)) return l;
-        }
+            if (!AllFinite(_kernelGradients[l]) || !AllFinite(_biasGradients[l])) return l;
         return null;
+    }
+
+    /// <summary>x − x is 0 for finite x and NaN otherwise: summed over vectors, one comparison answers for all.</summary>
+    private static bool AllFinite(ReadOnlySpan<T> values)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && values.Length >= Vector<T>.Count)
+        {
+            var probe = Vector<T>.Zero;
+            var vectors = System.Runtime.InteropServices.MemoryMarshal.Cast<T, Vector<T>>(values);
+            foreach (var v in vectors) probe += v - v;
+            if (probe != Vector<T>.Zero) return false;
+            i = vectors.Length * Vector<T>.Count;
+        }
+        for (; i < values.Length; i++) if (!T.IsFinite(values[i])) return false;
+        return true;
     }
 
     private WeightSet Snapshot(T[][] kernels, T[][] biases)

@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Bridge.Managed.Batched;
 
@@ -28,22 +30,37 @@ internal sealed class BatchedOptimizer<T> where T : unmanaged, IFloatingPointIee
 
     private void Step(int index, T[] w, T[] g)
     {
+        // Vectors first, then the remainder element by element: the same operations in the same order on every element.
         switch (_optimizer)
         {
             case Sgd { Momentum: 0 } sgd:
             {
                 T lr = T.CreateChecked(sgd.LearningRate);
-                for (int k = 0; k < w.Length; k++) w[k] -= lr * g[k];
+                int k = 0;
+                var vw = MemoryMarshal.Cast<T, Vector<T>>(w.AsSpan());
+                var vg = MemoryMarshal.Cast<T, Vector<T>>(g.AsSpan());
+                for (int v = 0; v < vw.Length; v++) vw[v] -= new Vector<T>(lr) * vg[v];
+                for (k = vw.Length * Vector<T>.Count; k < w.Length; k++) w[k] -= lr * g[k];
                 break;
             }
             case Sgd sgd:
             {
                 T lr = T.CreateChecked(sgd.LearningRate), mu = T.CreateChecked(sgd.Momentum);
-                var v = _slots[0][index];
-                for (int k = 0; k < w.Length; k++)
+                var velocity = _slots[0][index];
+                var vw = MemoryMarshal.Cast<T, Vector<T>>(w.AsSpan());
+                var vg = MemoryMarshal.Cast<T, Vector<T>>(g.AsSpan());
+                var vv = MemoryMarshal.Cast<T, Vector<T>>(velocity.AsSpan());
+                var vlr = new Vector<T>(lr);
+                var vmu = new Vector<T>(mu);
+                for (int v = 0; v < vw.Length; v++)
                 {
-                    v[k] = mu * v[k] - lr * g[k];
-                    w[k] += sgd.Nesterov ? mu * v[k] - lr * g[k] : v[k];
+                    vv[v] = vmu * vv[v] - vlr * vg[v];
+                    vw[v] += sgd.Nesterov ? vmu * vv[v] - vlr * vg[v] : vv[v];
+                }
+                for (int k = vw.Length * Vector<T>.Count; k < w.Length; k++)
+                {
+                    velocity[k] = mu * velocity[k] - lr * g[k];
+                    w[k] += sgd.Nesterov ? mu * velocity[k] - lr * g[k] : velocity[k];
                 }
                 break;
             }
@@ -55,13 +72,24 @@ internal sealed class BatchedOptimizer<T> where T : unmanaged, IFloatingPointIee
                 T correction2Sqrt = T.CreateChecked(Math.Sqrt(1 - Math.Pow(adam.Beta2, Steps)));
                 T stepSize = lr / correction1;
                 var m = _slots[0][index];
-                var v = _slots[1][index];
-                for (int k = 0; k < w.Length; k++)
+                var v2 = _slots[1][index];
+                var vw = MemoryMarshal.Cast<T, Vector<T>>(w.AsSpan());
+                var vg = MemoryMarshal.Cast<T, Vector<T>>(g.AsSpan());
+                var vm = MemoryMarshal.Cast<T, Vector<T>>(m.AsSpan());
+                var vv = MemoryMarshal.Cast<T, Vector<T>>(v2.AsSpan());
+                Vector<T> b1 = new(beta1), b2 = new(beta2), one = Vector<T>.One, c2 = new(correction2Sqrt), e = new(eps), size = new(stepSize);
+                for (int i = 0; i < vw.Length; i++)
+                {
+                    vm[i] = b1 * vm[i] + (one - b1) * vg[i];
+                    vv[i] = b2 * vv[i] + (one - b2) * vg[i] * vg[i];
+                    // w ← w − (L / (1 − β1^t))·m / (√v / √(1 − β2^t) + ε) = w − L·m̂ / (√v̂ + ε)
+                    vw[i] -= size * vm[i] / (Vector.SquareRoot(vv[i]) / c2 + e);
+                }
+                for (int k = vw.Length * Vector<T>.Count; k < w.Length; k++)
                 {
                     m[k] = beta1 * m[k] + (T.One - beta1) * g[k];
-                    v[k] = beta2 * v[k] + (T.One - beta2) * g[k] * g[k];
-                    // w ← w − (L / (1 − β1^t))·m / (√v / √(1 − β2^t) + ε) = w − L·m̂ / (√v̂ + ε)
-                    w[k] -= stepSize * m[k] / (T.Sqrt(v[k]) / correction2Sqrt + eps);
+                    v2[k] = beta2 * v2[k] + (T.One - beta2) * g[k] * g[k];
+                    w[k] -= stepSize * m[k] / (T.Sqrt(v2[k]) / correction2Sqrt + eps);
                 }
                 break;
             }
@@ -123,6 +151,21 @@ internal sealed class BatchedOptimizer<T> where T : unmanaged, IFloatingPointIee
 
     internal static void FromDouble(ReadOnlySpan<double> values, Span<T> target)
     {
+        if (typeof(T) == typeof(double))
+        {
+            values.CopyTo(MemoryMarshal.Cast<T, double>(target));
+            return;
+        }
+        if (typeof(T) == typeof(float))
+        {
+            // Round to nearest, as (float) does, eight at a time.
+            var floats = MemoryMarshal.Cast<T, float>(target);
+            int i = 0;
+            for (; i + 8 <= values.Length; i += 8)
+                Vector256.Narrow(Vector256.Create(values.Slice(i, 4)), Vector256.Create(values.Slice(i + 4, 4))).CopyTo(floats.Slice(i, 8));
+            for (; i < values.Length; i++) floats[i] = (float)values[i];
+            return;
+        }
         for (int i = 0; i < values.Length; i++) target[i] = T.CreateChecked(values[i]);
     }
 }

@@ -14,7 +14,17 @@ internal sealed class Workspace<T> where T : unmanaged
         Nets = layers.Select(l => new T[batchSize * l.Units]).ToArray();
         Outputs = layers.Select(l => new T[batchSize * l.Units]).ToArray();
         NetGradients = layers.Select(l => new T[batchSize * l.Units]).ToArray();
+        int largest = 0, width = inputs;
+        foreach (var layer in layers)
+        {
+            largest = Math.Max(largest, Math.Max(batchSize * width, width * layer.Units));
+            width = layer.Units;
+        }
+        Scratch = new T[largest];
     }
+
+    /// <summary>Room for one transposed operand of the backward products.</summary>
+    public T[] Scratch { get; }
 
     public int BatchSize { get; }
     public T[] Inputs { get; }

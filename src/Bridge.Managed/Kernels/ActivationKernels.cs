@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Bridge.Managed.Kernels;
 
@@ -8,6 +9,11 @@ internal static class ActivationKernels<T> where T : unmanaged, IFloatingPointIe
     /// <summary>outputs = f(nets), row by row (softmax needs the row).</summary>
     public static void Forward(Activation activation, ReadOnlySpan<T> nets, Span<T> outputs, int width)
     {
+        if (typeof(T) == typeof(float) && FloatExp.Supported && activation is Activation.Sigmoid or Activation.Tanh or Activation.Softmax)
+        {
+            FloatActivations.Forward(activation, MemoryMarshal.Cast<T, float>(nets), MemoryMarshal.Cast<T, float>(outputs), width);
+            return;
+        }
         switch (activation)
         {
             case Activation.Sigmoid:

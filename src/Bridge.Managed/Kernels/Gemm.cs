@@ -10,13 +10,20 @@ namespace Bridge.Managed.Kernels;
 /// </summary>
 internal static class Gemm<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>C[n×m] = A[n×k]·B[k×m] + bias[m] (bias broadcast over rows).</summary>
+    /// <summary>C[n×m] = A[n×k]·B[k×m] + bias[m] (bias broadcast over rows; empty bias: none).</summary>
     public static void MultiplyAddBias(ReadOnlySpan<T> a, int n, int k, ReadOnlySpan<T> b, int m, ReadOnlySpan<T> bias, Span<T> c)
     {
+        if (typeof(T) == typeof(float) && Sgemm.Supported)
+        {
+            Sgemm.MultiplyAddBias(MemoryMarshal.Cast<T, float>(a), n, k, MemoryMarshal.Cast<T, float>(b), m,
+                MemoryMarshal.Cast<T, float>(bias), MemoryMarshal.Cast<T, float>(c));
+            return;
+        }
         for (int i = 0; i < n; i++)
         {
             var row = c.Slice(i * m, m);
-            bias.CopyTo(row);
+            if (bias.IsEmpty) row.Clear();
+            else bias.CopyTo(row);
             var aRow = a.Slice(i * k, k);
             for (int p = 0; p < k; p++)
             {
@@ -28,9 +35,17 @@ internal static class Gemm<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
     }
 
-    /// <summary>C[n×k] = D[n×m]·W[k×m]ᵀ: each entry a dot product of two contiguous rows.</summary>
-    public static void MultiplyTransposedB(ReadOnlySpan<T> d, int n, int m, ReadOnlySpan<T> w, int k, Span<T> c)
+    /// <summary>C[n×k] = D[n×m]·W[k×m]ᵀ. <paramref name="scratch"/> holds at least k·m values.</summary>
+    public static void MultiplyTransposedB(ReadOnlySpan<T> d, int n, int m, ReadOnlySpan<T> w, int k, Span<T> c, Span<T> scratch)
     {
+        if (typeof(T) == typeof(float) && Sgemm.Supported)
+        {
+            // Through Wᵀ, C = D·Wᵀ is a plain product the fast kernel runs.
+            var wt = scratch[..(k * m)];
+            Transposition.Transpose(w, k, m, wt);
+            MultiplyAddBias(d, n, m, wt, k, ReadOnlySpan<T>.Empty, c);
+            return;
+        }
         for (int i = 0; i < n; i++)
         {
             var dRow = d.Slice(i * m, m);
@@ -39,9 +54,14 @@ internal static class Gemm<T> where T : unmanaged, IFloatingPointIeee754<T>
         }
     }
 
-    /// <summary>C[k×m] = A[n×k]ᵀ·D[n×m]: accumulated row by row of A and D.</summary>
+    /// <summary>C[k×m] = A[n×k]ᵀ·D[n×m].</summary>
     public static void MultiplyTransposedA(ReadOnlySpan<T> a, int n, int k, ReadOnlySpan<T> d, int m, Span<T> c)
     {
+        if (typeof(T) == typeof(float) && Sgemm.Supported)
+        {
+            Sgemm.MultiplyTransposedA(MemoryMarshal.Cast<T, float>(a), n, k, MemoryMarshal.Cast<T, float>(d), m, MemoryMarshal.Cast<T, float>(c));
+            return;
+        }
         c.Clear();
         for (int i = 0; i < n; i++)
         {

@@ -1,0 +1,21 @@
+namespace Bridge.Managed.Kernels;
+
+internal static class Transposition
+{
+    /// <summary>dst[cols×rows] = src[rows×cols]ᵀ, in 8×8 blocks so both sides stay in cache.</summary>
+    public static void Transpose<T>(ReadOnlySpan<T> src, int rows, int cols, Span<T> dst)
+    {
+        const int block = 8;
+        for (int r0 = 0; r0 < rows; r0 += block)
+        {
+            int r1 = Math.Min(rows, r0 + block);
+            for (int c0 = 0; c0 < cols; c0 += block)
+            {
+                int c1 = Math.Min(cols, c0 + block);
+                for (int r = r0; r < r1; r++)
+                    for (int c = c0; c < c1; c++)
+                        dst[c * rows + r] = src[r * cols + c];
+            }
+        }
+    }
+}
