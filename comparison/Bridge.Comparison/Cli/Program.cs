@@ -7,6 +7,7 @@ if (Console.IsOutputRedirected) Spectre.Console.AnsiConsole.Console.Profile.Widt
 var root = new RootCommand("Bridge: train the same network on every backend and check that they agree.");
 root.Subcommands.Add(CompareCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
+root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(BackendsCommand.Create());
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)

@@ -18,6 +18,8 @@ public sealed class Dataset
         Image = image;
     }
 
+    private Matrix? _oneHot, _labelColumn;
+
     public string Name { get; }
 
     /// <summary>[samples, features].</summary>
@@ -133,6 +135,7 @@ public sealed class Dataset
     /// regression; for classification one-hot rows when the model has one output per class, or the label itself
     /// when a single output separates two classes. Throws naming both widths when they do not fit.
     /// </summary>
+    /// <remarks>The matrix returned is shared with later calls: read it, do not change it.</remarks>
     public Matrix TargetsFor(ModelSpec spec)
     {
         if (spec is Autoencoder) return Features;
@@ -146,14 +149,19 @@ public sealed class Dataset
             return Values;
         }
         var labels = Labels!;
-        if (spec.Outputs == ClassCount) return OneHot.Encode(labels, ClassCount);
+        // Built once and kept: training asks for them at every run, and they never change (a data set is immutable).
+        if (spec.Outputs == ClassCount) return _oneHot ??= OneHot.Encode(labels, ClassCount);
         if (spec.Outputs == 1 && ClassCount == 2)
         {
             if (spec.Loss == Loss.CategoricalCrossEntropy)
                 throw new ArgumentException("Categorical cross-entropy needs one softmax output per class; the model has 1 output.");
-            var column = new Matrix(labels.Length, 1);
-            for (int n = 0; n < labels.Length; n++) column.Data[n] = labels[n];
-            return column;
+            if (_labelColumn is null)
+            {
+                var column = new Matrix(labels.Length, 1);
+                for (int n = 0; n < labels.Length; n++) column.Data[n] = labels[n];
+                _labelColumn = column;
+            }
+            return _labelColumn;
         }
         throw new ArgumentException(
             $"Data set '{Name}' has {ClassCount} classes; the model has {spec.Outputs} outputs " +

@@ -64,9 +64,10 @@ internal static class FloatExp
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> ExpDouble(Vector256<double> x)
     {
-        // Beyond these, float's e^x is +∞ or 0 anyway; clamping keeps 2^n inside double's exponent range.
+        // Clamped to where 2^n stays a normal double (|n| ≤ 1022): beyond, e^x is far past float's range anyway
+        // (+∞ or 0 once rounded), and 1 / (1 + e^x) in the sigmoid still rounds to the right 0 or 1.
         // (x as the second operand: max and min return it when it is NaN, so NaN stays NaN.)
-        x = Avx.Min(Vector256.Create(100.0), Avx.Max(Vector256.Create(-120.0), x));
+        x = Avx.Min(Vector256.Create(708.0), Avx.Max(Vector256.Create(-708.0), x));
         var t = Avx.Multiply(x, Vector256.Create(Log2E));
         var n = Avx.RoundToNearestInteger(t);
         // g = (t − n)·ln 2 = x − n·ln 2; computed from x directly with a fused multiply-add to keep its low bits.

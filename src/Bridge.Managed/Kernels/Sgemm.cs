@@ -20,6 +20,15 @@ internal static unsafe class Sgemm
 
     private const int KBlock = 256;
 
+    /// <summary>Rows of B at least this long (in floats) are copied into contiguous panels before use.</summary>
+    private const int PackFrom = 256;
+
+    [ThreadStatic]
+    private static float[]? _packBuffer;
+
+    /// <summary>One kc×16 panel of B per thread, allocated once per thread.</summary>
+    private static float[] PackBuffer => _packBuffer ??= new float[KBlock * 16];
+
     /// <summary>C[n×m] = A[n×k]·B[k×m] + bias[m] (bias may be empty: then 0).</summary>
     public static void MultiplyAddBias(ReadOnlySpan<float> a, int n, int k, ReadOnlySpan<float> b, int m, ReadOnlySpan<float> bias, Span<float> c)
     {
@@ -53,11 +62,30 @@ internal static unsafe class Sgemm
                 int kc = Math.Min(KBlock, k - p0);
                 bool first = p0 == 0;
                 int j0 = 0;
-                for (; j0 + 16 <= m; j0 += 16)
+                // With long rows, consecutive rows of a B panel lie pages apart; copied into one contiguous
+                // kc×16 block (once per panel, reused by every tile below) they stream from L1 instead.
+                bool pack = m >= PackFrom && end - start >= 8;
+                var packed = pack ? PackBuffer : null;
+                fixed (float* panel = packed)
                 {
-                    int i = start;
-                    for (; i + 4 <= end; i += 4) Tile4x16(a + i * rowStride + p0 * sharedStride, rowStride, sharedStride, b + p0 * m + j0, m, c + i * m + j0, m, kc, first ? bias == null ? null : bias + j0 : null, first);
-                    for (; i < end; i++) Tile1x16(a + i * rowStride + p0 * sharedStride, sharedStride, b + p0 * m + j0, m, c + i * m + j0, kc, first ? bias == null ? null : bias + j0 : null, first);
+                    for (; j0 + 16 <= m; j0 += 16)
+                    {
+                        float* source = b + p0 * m + j0;
+                        int ldb = m;
+                        if (pack)
+                        {
+                            for (int p = 0; p < kc; p++)
+                            {
+                                Avx.Store(panel + 16 * p, Avx.LoadVector256(source + p * m));
+                                Avx.Store(panel + 16 * p + 8, Avx.LoadVector256(source + p * m + 8));
+                            }
+                            source = panel;
+                            ldb = 16;
+                        }
+                        int i = start;
+                        for (; i + 4 <= end; i += 4) Tile4x16(a + i * rowStride + p0 * sharedStride, rowStride, sharedStride, source, ldb, c + i * m + j0, m, kc, first ? bias == null ? null : bias + j0 : null, first);
+                        for (; i < end; i++) Tile1x16(a + i * rowStride + p0 * sharedStride, sharedStride, source, ldb, c + i * m + j0, kc, first ? bias == null ? null : bias + j0 : null, first);
+                    }
                 }
                 if (j0 < m)
                 {

@@ -1,0 +1,31 @@
+using System.CommandLine;
+using System.Globalization;
+using Spectre.Console;
+
+namespace Bridge.Comparison;
+
+/// <summary><c>bridge bench</c>: the managed engine against libtorch, as ratios against the speed targets.</summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var quick = new Option<bool>("--quick") { Description = "Fewer repetitions (about a minute)." };
+        var command = new Command("bench", "Time the managed engine against libtorch and print the ratios against the targets.") { quick };
+        command.SetAction(result =>
+        {
+            var console = AnsiConsole.Console;
+            console.MarkupLine($"[bold]Bridge bench[/] on {Environment.ProcessorCount} cores, {Markup.Escape(System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString())}, .NET {Environment.Version}");
+            var rows = new BenchSuite(result.GetValue(quick), line => console.MarkupLine($"[grey]{Markup.Escape(line)}[/]")).Run();
+            var table = new Table().Border(TableBorder.Rounded)
+                .AddColumn("workload").AddColumn(new TableColumn("managed").RightAligned()).AddColumn(new TableColumn("torch / reference").RightAligned())
+                .AddColumn(new TableColumn("ratio").RightAligned()).AddColumn("target").AddColumn("met").AddColumn("what limits it");
+            foreach (var row in rows)
+                table.AddRow(Markup.Escape(row.Name), Markup.Escape(row.Managed), Markup.Escape(row.Other),
+                    double.IsNaN(row.Ratio) ? "" : row.Ratio.ToString("F2", CultureInfo.InvariantCulture), Markup.Escape(row.Target),
+                    row.Met ? "[green]yes[/]" : "[red]no[/]", Markup.Escape(row.Limit));
+            console.Write(table);
+            return ExitCodes.Agree;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,103 @@
+using Bridge.Managed.Kernels;
+
+namespace Bridge.Managed.Tests.Kernels;
+
+/// <summary>The float32 matrix kernel against a float64 reference product, over every tiling path: full 4×16 tiles,
+/// row and column remainders, K blocks, packed panels, two cores, and A read transposed in place.</summary>
+public sealed class SgemmTests
+{
+    private static float[] Random(int count, Rng rng)
+    {
+        var values = new float[count];
+        for (int i = 0; i < count; i++) values[i] = (float)rng.Uniform(-1, 1);
+        return values;
+    }
+
+    /// <summary>Each entry's error against the exact product, relative to Σ|a|·|b| (the scale float rounding works at).</summary>
+    private static void AssertProduct(float[] a, int n, int k, float[] b, int m, float[]? bias, float[] c, bool transposedA = false)
+    {
+        for (int i = 0; i < n; i++)
+            for (int j = 0; j < m; j++)
+            {
+                double exact = bias?[j] ?? 0, scale = Math.Abs(bias?[j] ?? 0);
+                for (int p = 0; p < k; p++)
+                {
+                    double x = transposedA ? a[p * n + i] : a[i * k + p];
+                    exact += x * b[p * m + j];
+                    scale += Math.Abs(x * b[p * m + j]);
+                }
+                double error = Math.Abs(c[i * m + j] - exact) / Math.Max(scale, 1e-30);
+                Assert.True(error < 2e-6, $"[{n}×{k}]·[{k}×{m}] entry ({i}, {j}): {c[i * m + j]} vs {exact}");
+            }
+    }
+
+    [SkippableFact]
+    public void Every_shape_up_to_the_tile_sizes_and_past_them_is_right()
+    {
+        Skip.IfNot(Sgemm.Supported, "no AVX2/FMA here");
+        var rng = new Rng(1);
+        foreach (int n in new[] { 1, 3, 4, 5, 8, 13 })
+            foreach (int k in new[] { 1, 2, 7, 64, 300 })
+                foreach (int m in new[] { 1, 7, 8, 9, 16, 17, 31, 32, 40 })
+                {
+                    var a = Random(n * k, rng);
+                    var b = Random(k * m, rng);
+                    var bias = Random(m, rng);
+                    var c = new float[n * m];
+                    Gemm<float>.MultiplyAddBias(a, n, k, b, m, bias, c);
+                    AssertProduct(a, n, k, b, m, bias, c);
+                    Gemm<float>.MultiplyAddBias(a, n, k, b, m, [], c);
+                    AssertProduct(a, n, k, b, m, null, c);
+                }
+    }
+
+    [SkippableFact]
+    public void Large_products_take_the_packed_and_parallel_path_and_stay_right()
+    {
+        Skip.IfNot(Sgemm.Supported, "no AVX2/FMA here");
+        var rng = new Rng(2);
+        foreach (var (n, k, m) in new[] { (130, 600, 290), (257, 257, 513) })
+        {
+            var a = Random(n * k, rng);
+            var b = Random(k * m, rng);
+            var c = new float[n * m];
+            Gemm<float>.MultiplyAddBias(a, n, k, b, m, [], c);
+            AssertProduct(a, n, k, b, m, null, c);
+        }
+    }
+
+    [SkippableFact]
+    public void A_transposed_in_place_gives_the_weight_gradient_product()
+    {
+        Skip.IfNot(Sgemm.Supported, "no AVX2/FMA here");
+        var rng = new Rng(3);
+        foreach (var (n, k, m) in new[] { (32, 64, 32), (5, 3, 10), (128, 300, 40) })
+        {
+            var a = Random(n * k, rng);
+            var d = Random(n * m, rng);
+            var c = new float[k * m];
+            Gemm<float>.MultiplyTransposedA(a, n, k, d, m, c);
+            // c = aᵀ·d: in AssertProduct's terms, a [k×n] stored transposed, times d [n×m].
+            AssertProduct(a, k, n, d, m, null, c, transposedA: true);
+        }
+    }
+
+    [SkippableFact]
+    public void The_float_kernel_sums_in_the_same_order_whatever_the_split()
+    {
+        Skip.IfNot(Sgemm.Supported, "no AVX2/FMA here");
+        // Rows computed by one tile or another, on one core or two, must get identical bits: each entry's sum runs in p order.
+        var rng = new Rng(4);
+        int n = 300, k = 520, m = 260;
+        var a = Random(n * k, rng);
+        var b = Random(k * m, rng);
+        var whole = new float[n * m];
+        Gemm<float>.MultiplyAddBias(a, n, k, b, m, [], whole);
+        for (int i = 0; i < n; i += 37)
+        {
+            var row = new float[m];
+            Gemm<float>.MultiplyAddBias(a.AsSpan(i * k, k), 1, k, b, m, [], row);
+            Assert.Equal(whole.AsSpan(i * m, m).ToArray(), row);
+        }
+    }
+}
