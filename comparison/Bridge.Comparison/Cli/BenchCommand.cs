@@ -16,16 +16,22 @@ public static class BenchCommand
             var console = AnsiConsole.Console;
             console.MarkupLine($"[bold]Bridge bench[/] on {Environment.ProcessorCount} cores, {Markup.Escape(System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString())}, .NET {Environment.Version}");
             var rows = new BenchSuite(result.GetValue(quick), line => console.MarkupLine($"[grey]{Markup.Escape(line)}[/]")).Run();
-            var table = new Table().Border(TableBorder.Rounded)
-                .AddColumn("workload").AddColumn(new TableColumn("managed").RightAligned()).AddColumn(new TableColumn("torch / reference").RightAligned())
-                .AddColumn(new TableColumn("ratio").RightAligned()).AddColumn("target").AddColumn("met").AddColumn("what limits it");
-            foreach (var row in rows)
-                table.AddRow(Markup.Escape(row.Name), Markup.Escape(row.Managed), Markup.Escape(row.Other),
-                    double.IsNaN(row.Ratio) ? "" : row.Ratio.ToString("F2", CultureInfo.InvariantCulture), Markup.Escape(row.Target),
-                    row.Met ? "[green]yes[/]" : "[red]no[/]", Markup.Escape(row.Limit));
-            console.Write(table);
+            Write(console, rows);
             return ExitCodes.Agree;
         });
         return command;
+    }
+
+    /// <summary>The table of a bench run: each workload, both sides, the ratio, the target and whether it is met.</summary>
+    public static void Write(IAnsiConsole console, IReadOnlyList<BenchRow> rows)
+    {
+        var table = new Table().Border(TableBorder.Rounded)
+            .AddColumn("workload").AddColumn(new TableColumn("managed").RightAligned()).AddColumn(new TableColumn("torch / reference").RightAligned())
+            .AddColumn(new TableColumn("ratio").RightAligned()).AddColumn("target").AddColumn("met").AddColumn("what limits it");
+        foreach (var row in rows)
+            table.AddRow(Markup.Escape(row.Name), Markup.Escape(row.Managed), Markup.Escape(row.Other),
+                double.IsNaN(row.Ratio) ? "" : row.Ratio.ToString("F2", CultureInfo.InvariantCulture), Markup.Escape(row.Target),
+                row.Met ? "[green]yes[/]" : "[red]no[/]", Markup.Escape(row.Limit));
+        console.Write(table);
     }
 }

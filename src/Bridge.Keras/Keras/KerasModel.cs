@@ -1,5 +1,6 @@
 using Bridge.Python;
 
+
 namespace Bridge.Keras;
 
 /// <summary>A Bridge network held by Keras (see bridge_keras.py for how it is built and trained).</summary>
@@ -66,7 +67,21 @@ internal sealed class KerasModel : IModel
         using var gil = Bridge.Python.Python.Gil();
         using var x = PythonRuntime.ToNumpy(batch.Inputs);
         using var t = PythonRuntime.ToNumpy(batch.Targets);
-        using var result = _net.CallMethod("train_step", x, t);
+        // A Python error half-way through an update must not leave half-updated weights: keep what there was.
+        var weights = GetWeights();
+        var state = GetOptimizerState();
+        PyObject result;
+        try
+        {
+            result = _net.CallMethod("train_step", x, t);
+        }
+        catch (PythonException)
+        {
+            SetWeights(weights);
+            SetOptimizerState(state);
+            throw;
+        }
+        using var owned = result;
         var values = (object?[])result.ToClr()!;
         double loss = (double)values[0]!;
         bool applied = (bool)values[1]!;

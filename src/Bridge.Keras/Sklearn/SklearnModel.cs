@@ -6,6 +6,9 @@ namespace Bridge.Keras;
 internal sealed class SklearnModel : IModel
 {
     private readonly PyObject _net;
+
+    /// <summary>The Python SklearnNet object (for tests that inject faults).</summary>
+    internal PyObject Net => _net;
     private readonly bool _classifier;
     private bool _disposed;
 
@@ -85,8 +88,20 @@ internal sealed class SklearnModel : IModel
         using var gil = Bridge.Python.Python.Gil();
         using var x = PythonRuntime.ToNumpy(batch.Inputs);
         using var y = Targets(batch);
-        _net.CallMethod("train_step", x, y).Dispose();
-        _net.CallMethod("count_step").Dispose();
+        // A Python error half-way through an update must not leave half-updated weights: keep what there was.
+        var weights = GetWeights();
+        var state = GetOptimizerState();
+        try
+        {
+            _net.CallMethod("train_step", x, y).Dispose();
+            _net.CallMethod("count_step").Dispose();
+        }
+        catch (PythonException)
+        {
+            SetWeights(weights);
+            SetOptimizerState(state);
+            throw;
+        }
         return StepResult.Done(loss);
     }
 
