@@ -61,8 +61,13 @@ public class PythonInteropBenchmarks
         using var array = NumpyArrays.FromDoubles(_data, Elements);
     }
 
+    /// <summary>numpy → a new .NET array (allocating it is part of the cost).</summary>
     [Benchmark]
     public double[] ArrayFromNumpy() => NumpyArrays.ToDoubles(_array, out _);
+
+    /// <summary>numpy → an existing .NET array: the one copy alone.</summary>
+    [Benchmark]
+    public void ArrayFromNumpyInto() => NumpyArrays.CopyTo(_array, _copy);
 
     /// <summary>The floor: copying the same bytes within .NET.</summary>
     [Benchmark(Baseline = true)]

@@ -10,6 +10,43 @@ namespace Bridge.Python;
 /// </summary>
 public static unsafe class NumpyArrays
 {
+    /// <summary>numpy.empty, looked up once.</summary>
+    private static readonly Lazy<PyObject> Empty = new(() =>
+    {
+        using var numpy = Python.Import("numpy");
+        return numpy.GetAttr("empty");
+    });
+
+    /// <summary>
+    /// Reads a float64 array into <paramref name="destination"/> (which must hold exactly its values): the copy out of
+    /// numpy without allocating a new .NET array.
+    /// </summary>
+    public static void CopyTo(PyObject array, Span<double> destination)
+    {
+        using var gil = Python.Gil();
+        var api = Python.Api;
+        PyBuffer view;
+        if (api.PyObject_GetBuffer(array.Handle, &view, PyBuffer.CContiguous | PyBuffer.WithFormat) != 0)
+        {
+            api.PyErr_Clear();
+            var values = ToDoubles(array, out _);
+            if (values.Length != destination.Length)
+                throw new ArgumentException($"The array holds {values.Length} values; the destination has room for {destination.Length}.");
+            values.CopyTo(destination);
+            return;
+        }
+        try
+        {
+            if (!IsFormat(view, 'd', 8)) throw new ArgumentException($"Expected a float64 numpy array, got dtype {DtypeName(array)}.");
+            if (view.Len != destination.Length * 8L)
+                throw new ArgumentException($"The array holds {view.Len / 8} values; the destination has room for {destination.Length}.");
+            new ReadOnlySpan<byte>((void*)view.Buf, checked((int)view.Len)).CopyTo(MemoryMarshal.AsBytes(destination));
+        }
+        finally
+        {
+            api.PyBuffer_Release(&view);
+        }
+    }
     /// <summary>A float64 numpy array of <paramref name="shape"/> holding <paramref name="values"/> (row-major).</summary>
     public static PyObject FromDoubles(ReadOnlySpan<double> values, params int[] shape) => Create(MemoryMarshal.AsBytes(values), values.Length, shape, "float64");
 
@@ -43,9 +80,7 @@ public static unsafe class NumpyArrays
         if (expected != count)
             throw new ArgumentException($"Shape [{string.Join(", ", shape)}] holds {expected} values, but {count} were given.");
         using var gil = Python.Gil();
-        using var numpy = Python.Import("numpy");
-        var array = numpy.CallMethod("empty", [shape.Select(d => (object?)d).ToArray().AsTuple()],
-            new Dictionary<string, object?> { ["dtype"] = dtype });
+        var array = Empty.Value.Call(shape.Select(d => (object?)d).ToArray().AsTuple(), dtype);
         try
         {
             var api = Python.Api;
@@ -73,23 +108,19 @@ public static unsafe class NumpyArrays
     {
         using var gil = Python.Gil();
         var api = Python.Api;
-        string actual = DtypeName(array);
-        if (actual != dtype)
-            throw new ArgumentException(
-                $"Expected a {dtype} numpy array, got dtype {actual}. Convert it in Python (array.astype('{dtype}')) or read it with the matching method.");
-        PyBuffer view;
+        PyBuffer view = default;
         if (api.PyObject_GetBuffer(array.Handle, &view, PyBuffer.CContiguous | PyBuffer.WithFormat) != 0)
         {
-            // Not C-contiguous (a transpose, a slice with a step): let numpy lay it out, then read that.
+            // No C-contiguous buffer: not an array at all, or a strided one (a transpose, a slice with a step).
             api.PyErr_Clear();
+            if (DtypeName(array) != dtype) throw WrongDtype(array, dtype);
             using var numpy = Python.Import("numpy");
             using var contiguous = numpy.CallMethod("ascontiguousarray", array);
             return Read<T>(contiguous, format, dtype, out shape);
         }
         try
         {
-            if (view.ItemSize != sizeof(T))
-                throw new ArgumentException($"Expected {sizeof(T)}-byte items, the buffer has {view.ItemSize}-byte items.");
+            if (!IsFormat(view, format, sizeof(T))) throw WrongDtype(array, dtype);
             shape = new int[view.NDim];
             for (int d = 0; d < view.NDim; d++) shape[d] = checked((int)((nint*)view.Shape)[d]);
             var result = new T[view.Len / sizeof(T)];
@@ -101,6 +132,17 @@ public static unsafe class NumpyArrays
             api.PyBuffer_Release(&view);
         }
     }
+
+    /// <summary>Whether a buffer's items are the C type <paramref name="code"/> ('d', 'f') in native byte order.</summary>
+    private static bool IsFormat(PyBuffer view, char code, int size)
+    {
+        if (view.ItemSize != size || view.Format == IntPtr.Zero) return false;
+        var text = Marshal.PtrToStringAnsi(view.Format) ?? "";
+        return text == code.ToString() || text == "<" + code || text == "=" + code || text == "@" + code;
+    }
+
+    private static ArgumentException WrongDtype(PyObject array, string dtype) => new(
+        $"Expected a {dtype} numpy array, got dtype {DtypeName(array)}. Convert it in Python (array.astype('{dtype}')) or read it with the matching method.");
 
     private static string DtypeName(PyObject array)
     {

@@ -79,7 +79,11 @@ public sealed unsafe class PyObject : IDisposable
     {
         using var gil = Python.Gil();
         fixed (byte* n = Python.Utf8(name))
-            return Steal(Python.Api.PyObject_GetAttrString(Handle, n), $"getattr({Describe()}, '{name}')");
+        {
+            // The error context is built only on failure: describing the object costs more than the call itself.
+            IntPtr result = Python.Api.PyObject_GetAttrString(Handle, n);
+            return result != IntPtr.Zero ? new PyObject(result) : throw PythonException.Fetch(Python.Api, $"getattr({Describe()}, '{name}')");
+        }
     }
 
     public bool HasAttr(string name)
@@ -118,7 +122,8 @@ public sealed unsafe class PyObject : IDisposable
         IntPtr dict = kwargs is null || kwargs.Count == 0 ? IntPtr.Zero : PyConvert.Dict(api, kwargs);
         try
         {
-            return Steal(api.PyObject_Call(Handle, tuple, dict), $"calling {Describe()}");
+            IntPtr result = api.PyObject_Call(Handle, tuple, dict);
+            return result != IntPtr.Zero ? new PyObject(result) : throw PythonException.Fetch(api, $"calling {Describe()}");
         }
         finally
         {
@@ -146,7 +151,11 @@ public sealed unsafe class PyObject : IDisposable
             using var gil = Python.Gil();
             var api = Python.Api;
             IntPtr k = PyConvert.ToPython(api, key);
-            try { return Steal(api.PyObject_GetItem(Handle, k), $"{Describe()}[{key}]"); }
+            try
+            {
+                IntPtr result = api.PyObject_GetItem(Handle, k);
+                return result != IntPtr.Zero ? new PyObject(result) : throw PythonException.Fetch(api, $"{Describe()}[{key}]");
+            }
             finally { api.Py_DecRef(k); }
         }
     }
@@ -236,7 +245,9 @@ public sealed unsafe class PyObject : IDisposable
     {
         using var gil = Python.Gil();
         var api = Python.Api;
-        using var iterator = Steal(api.PyObject_GetIter(Handle), $"iter({Describe()})");
+        IntPtr iteratorHandle = api.PyObject_GetIter(Handle);
+        if (iteratorHandle == IntPtr.Zero) throw PythonException.Fetch(api, $"iter({Describe()})");
+        using var iterator = new PyObject(iteratorHandle);
         var items = new List<PyObject>();
         while (true)
         {

@@ -30,6 +30,22 @@ public sealed class NumpyArrayTests
     }
 
     [SkippableFact]
+    public void Arrays_copy_into_an_existing_buffer()
+    {
+        double[] values = [3, 1, 4, 1, 5, 9];
+        using var array = NumpyArrays.FromDoubles(values, 3, 2);
+        var into = new double[6];
+        NumpyArrays.CopyTo(array, into);
+        Assert.Equal(values, into);
+        using var transposed = array.GetAttr("T");
+        NumpyArrays.CopyTo(transposed, into);
+        Assert.Equal([3.0, 4, 5, 1, 1, 9], into);
+        Assert.Contains("room for 5", Assert.Throws<ArgumentException>(() => NumpyArrays.CopyTo(array, new double[5])).Message);
+        using var floats = NumpyArrays.FromFloats([1f], 1);
+        Assert.Contains("float32", Assert.Throws<ArgumentException>(() => NumpyArrays.CopyTo(floats, new double[1])).Message);
+    }
+
+    [SkippableFact]
     public void Empty_arrays_round_trip()
     {
         using var array = NumpyArrays.FromDoubles([], 0, 4);
