@@ -11,9 +11,12 @@ namespace Bridge.Backends;
 public static class BackendCatalog
 {
     /// <summary>The names, in the order reports list them; the first is the reference.</summary>
-    public static IReadOnlyList<string> Names { get; } = ["managed", "managed-teaching", "torch", "sklearn"];
+    public static IReadOnlyList<string> Names { get; } = ["managed", "managed-teaching", "torch", "keras", "sklearn"];
 
     private static readonly SklearnBackend Sklearn = new();
+
+    // Keras's own backend (torch, jax, tensorflow) comes from KERAS_BACKEND, as Keras itself reads it.
+    private static readonly KerasBackend Keras = new(Environment.GetEnvironmentVariable("KERAS_BACKEND"));
 
     /// <summary>The backend called <paramref name="name"/>.</summary>
     /// <param name="device">For torch: cpu, cuda, cuda:N or auto.</param>
@@ -23,6 +26,7 @@ public static class BackendCatalog
         "managed" => ManagedBackend.Batched,
         "managed-teaching" or "teaching" => ManagedBackend.Teaching,
         "torch" => new TorchBackend(device ?? "cpu"),
+        "keras" => Keras,
         "sklearn" or "scikit-learn" => Sklearn,
         _ => throw new ArgumentException($"Unknown backend '{name}': expected one of {string.Join(", ", Names)}."),
     };

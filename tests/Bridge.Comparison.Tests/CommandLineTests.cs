@@ -36,6 +36,17 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void Every_backend_of_the_catalog_is_reported_and_one_that_cannot_run_says_why()
+    {
+        var (code, output) = Run(Quick with { Backends = "all" });
+        Assert.True(code == ExitCodes.Agree, output);
+        foreach (string name in Bridge.Backends.BackendCatalog.Names) Assert.Contains(name, output);
+        var keras = Bridge.Backends.BackendCatalog.Get("keras");
+        if (!keras.Availability.IsAvailable)
+            Assert.Contains("environment.yml", output);
+    }
+
+    [Fact]
     public void Disagreement_exits_1_and_names_the_layer()
     {
         var broken = new PerturbedWeightBackend(ManagedBackend.Batched, layer: 0, amount: 0.01);
