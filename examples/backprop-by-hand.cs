@@ -1,4 +1,5 @@
 #:project Bridge.Labs/Bridge.Labs.csproj
+#:property Configuration=Release
 // Lab 2: one backpropagation step of a 2-2-1 sigmoid net, with the lecture's names, then the same step on every backend.
 //   dotnet run examples/backprop-by-hand.cs
 using Bridge;

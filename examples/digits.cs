@@ -1,4 +1,5 @@
 #:project Bridge.Labs/Bridge.Labs.csproj
+#:property Configuration=Release
 // Lab 4: an MLP reads handwritten digits (8×8 pixels): confusion matrix, the digits it gets wrong, what its first layer looks for.
 //   dotnet run examples/digits.cs [-- --backend managed|managed-teaching|torch|keras|sklearn] [--quick]
 using Bridge;

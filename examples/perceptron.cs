@@ -1,4 +1,5 @@
 #:project Bridge.Labs/Bridge.Labs.csproj
+#:property Configuration=Release
 // Lab 1: a single logistic perceptron learns AND, OR and NAND, and cannot learn XOR.
 //   dotnet run examples/perceptron.cs [-- --backend managed|managed-teaching|torch|keras|sklearn] [--quick]
 using Bridge;

@@ -1,4 +1,5 @@
 #:project Bridge.Labs/Bridge.Labs.csproj
+#:property Configuration=Release
 // Lab 3: a 2-4-1 MLP learns XOR, which no single perceptron can.
 //   dotnet run examples/xor.cs [-- --backend managed|managed-teaching|torch|keras|sklearn] [--quick]
 using Bridge;
