@@ -8,9 +8,7 @@ using Bridge.Plots;
 
 return Lab.Run(args, lab =>
 {
-    if (!Digits.IsAvailable)
-        throw new LabUnavailableException($"The digits set is not installed: apt-get install python3-sklearn, or set {Digits.EnvironmentVariable}.");
-    var (train, test) = Digits.Load().Split(0.25, seed: 1);
+    var (train, test) = Lab.DigitsSplit();
     const double trainingNoise = 0.3;
     var plain = new Autoencoder(64, [new Dense(32, Activation.Sigmoid)], [new Dense(64, Activation.Sigmoid)])
     {

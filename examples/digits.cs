@@ -8,10 +8,7 @@ using Bridge.Plots;
 
 return Lab.Run(args, lab =>
 {
-    if (!Digits.IsAvailable)
-        throw new LabUnavailableException($"The digits set is not installed: it comes with scikit-learn ({Digits.InstalledPath} on Debian: " +
-            $"apt-get install python3-sklearn), or set {Digits.EnvironmentVariable} to a digits.csv.gz.");
-    var (train, test) = Digits.Load().Split(0.25, seed: 1);
+    var (train, test) = Lab.DigitsSplit();
     var spec = new Mlp(64, new Dense(32, Activation.Sigmoid), new Dense(10, Activation.Softmax))
     {
         Optimizer = new Sgd(0.1, Momentum: 0.9),

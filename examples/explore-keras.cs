@@ -12,9 +12,7 @@ using Bridge.Plots;
 
 return Lab.Run(args, lab =>
 {
-    if (!Digits.IsAvailable)
-        throw new LabUnavailableException($"The digits set is not installed: apt-get install python3-sklearn, or set {Digits.EnvironmentVariable}.");
-    var (train, test) = Digits.Load().Split(0.25, seed: 1);
+    var (train, test) = Lab.DigitsSplit();
     var spec = new Mlp(64, new Dense(32, Activation.Relu), new Dense(10, Activation.Softmax))
     {
         Loss = Loss.CategoricalCrossEntropy,
@@ -45,8 +43,9 @@ return Lab.Run(args, lab =>
         var scores = model.Evaluate(test.Features, test.Labels!);
         Console.WriteLine("model.evaluate on the test set: " + string.Join(", ", scores.Select(kv => $"{kv.Key} {kv.Value:F4}")));
         var probabilities = model.Predict(test.Features.SelectRows([0, 1, 2, 3, 4]));
+        var classes = probabilities.ArgMaxPerRow();
         for (int n = 0; n < probabilities.Rows; n++)
-            Console.WriteLine($"model.predict, test digit {n}: {probabilities.Row(n).ToArray().Select(p => p.ToString("F2")).Aggregate((a, b) => a + " " + b)} → {probabilities.ArgMaxPerRow()[0 + n]}, label {test.Labels![n]}");
+            Console.WriteLine($"model.predict, test digit {n}: {string.Join(" ", probabilities.Row(n).ToArray().Select(p => p.ToString("F2")))} → {classes[n]}, label {test.Labels![n]}");
         results.Add("keras", "model.fit (Keras's own batches)", scores["accuracy"].ToString("P2"), history["loss"][^1].ToString("F4"), $"{clock.Elapsed.TotalSeconds:F2} s");
     }
 

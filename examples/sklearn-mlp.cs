@@ -15,9 +15,7 @@ return Lab.Run(args, lab =>
     var sklearn = BackendCatalog.Get("sklearn");
     if (!sklearn.Availability.IsAvailable)
         throw new LabUnavailableException("scikit-learn cannot run here: " + sklearn.Availability.Detail);
-    if (!Digits.IsAvailable)
-        throw new LabUnavailableException($"The digits set is not installed: apt-get install python3-sklearn, or set {Digits.EnvironmentVariable}.");
-    var (train, test) = Digits.Load().Split(0.25, seed: 1);
+    var (train, test) = Lab.DigitsSplit();
     int epochs = lab.Scale(50, 5);
 
     // Part 1, scikit-learn's own way, as the course's lab writes it in Python:

@@ -13,8 +13,8 @@ namespace Bridge.Labs;
 /// </summary>
 public sealed class Lab
 {
-    /// <summary>Exit codes: 0 done, 2 bad arguments, 3 the backend asked for cannot run this lab here.</summary>
-    public const int Done = 0, BadArguments = 2, Unavailable = 3;
+    /// <summary>Exit codes: 0 done, 1 stopped by an error it names, 2 bad arguments, 3 the backend asked for cannot run this lab here.</summary>
+    public const int Done = 0, Failed = 1, BadArguments = 2, Unavailable = 3;
 
     private readonly List<string> _pictures = [];
 
@@ -66,6 +66,13 @@ public sealed class Lab
         {
             Console.Error.WriteLine(e.Message);
             return Unavailable;
+        }
+        catch (Exception e) when (e is BackendUnavailableException or FileNotFoundException or InvalidDataException
+                                      or TrainingDivergedException or Bridge.Python.PythonException)
+        {
+            // Their messages name the problem and the fix; a stack trace would only bury them.
+            Console.Error.WriteLine($"{lab.Name} stopped: {e.Message}");
+            return Failed;
         }
         if (lab._pictures.Count > 0)
             Console.WriteLine($"\nPictures: {string.Join(", ", lab._pictures.Select(Path.GetFileName))} in {lab.OutputFolder}");
@@ -136,6 +143,18 @@ public sealed class Lab
             else usable.Add(backend);
         }
         return (usable, unusable);
+    }
+
+    /// <summary>
+    /// The digits set split as every digits lab splits it: a quarter held out for testing, seed 1. Stops the lab with the
+    /// fix when the file is not installed.
+    /// </summary>
+    public static (Dataset Train, Dataset Test) DigitsSplit()
+    {
+        if (!Digits.IsAvailable)
+            throw new LabUnavailableException($"The digits set is not installed: it comes with scikit-learn ({Digits.InstalledPath} " +
+                $"on Debian: apt-get install python3-sklearn), or set {Digits.EnvironmentVariable} to a digits.csv.gz.");
+        return Digits.Load().Split(0.25, seed: 1);
     }
 
     /// <summary>Saves <paramref name="plot"/> as NAME-<paramref name="what"/>.png in the output folder.</summary>
