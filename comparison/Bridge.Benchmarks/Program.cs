@@ -10,5 +10,9 @@ if (args.Contains("--quick"))
     BenchCommand.Write(AnsiConsole.Console, rows);
     return 0;
 }
-BenchmarkSwitcher.FromAssembly(typeof(Bridge.Benchmarks.TrainingBenchmarks).Assembly).Run(args);
+// In process: this program's output folder holds the libLibTorchSharp.so adapted to the system's libstdc++ (see
+// build/NativeLibraries); the separate project BenchmarkDotNet would otherwise generate and build does not, and its
+// torch benchmarks would fail to load libtorch on such systems.
+string[] benchmarkArgs = args.Contains("--inProcess", StringComparer.OrdinalIgnoreCase) ? args : [.. args, "--inProcess"];
+BenchmarkSwitcher.FromAssembly(typeof(Bridge.Benchmarks.TrainingBenchmarks).Assembly).Run(benchmarkArgs);
 return 0;
