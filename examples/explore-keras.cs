@@ -66,4 +66,4 @@ return Lab.Run(args, lab =>
     foreach (var (name, reason) in unusable) Console.WriteLine($"{name}: not run ({reason.Split('\n')[0]})");
 
     lab.Save(LineChart.LossCurves(runs, "Training loss per epoch, same start and batches on every backend"), "loss");
-});
+}, takesBackend: false);

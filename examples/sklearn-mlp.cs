@@ -70,4 +70,4 @@ return Lab.Run(args, lab =>
     Console.WriteLine("(Both compute in float64; what differs is only the order of additions, so the runs agree to rounding.)");
 
     lab.Save(LineChart.LossCurves(runs.Select(r => (r.Name, r.History)), "scikit-learn and Bridge's engine: loss per epoch"), "loss");
-});
+}, takesBackend: false);

@@ -45,12 +45,15 @@ public sealed class Lab
     /// Parses <paramref name="args"/>, runs <paramref name="body"/> and turns the errors a user can act on into a
     /// message and an exit code rather than a stack trace.
     /// </summary>
-    public static int Run(string[] args, Action<Lab> body, [CallerFilePath] string sourceFile = "")
+    /// <param name="takesBackend">False for a lab that runs several backends itself: --backend is then refused rather than ignored.</param>
+    public static int Run(string[] args, Action<Lab> body, bool takesBackend = true, [CallerFilePath] string sourceFile = "")
     {
         Lab lab;
         try
         {
             lab = Parse(args, sourceFile);
+            if (!takesBackend && args.Contains("--backend"))
+                throw new ArgumentException($"{lab.Name} runs every backend itself; it takes no --backend.");
         }
         catch (ArgumentException e)
         {

@@ -76,6 +76,10 @@ public sealed class LabTests : IDisposable
         var badOption = LabRun.Start("xor", "--epochs", "5");
         Assert.Equal(2, badOption.ExitCode);
         Assert.Contains("Unknown option '--epochs'", badOption.Output);
+
+        var notItsOption = LabRun.Start("explore-keras", "--backend", "torch");
+        Assert.Equal(2, notItsOption.ExitCode);
+        Assert.Contains("takes no --backend", notItsOption.Output);
     }
 
     [SkippableFact]
