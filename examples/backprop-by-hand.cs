@@ -38,19 +38,21 @@ return Lab.Run(args, lab =>
         using var model = backend.Build(spec, weights);
         return (backend.Name, Gradient: model.Gradients(sample));
     }).ToList();
+    // Every parameter once, in the WeightSet's order (each kernel row by row, then its bias), named for the table and the bars.
+    var parameters = new List<(string Row, string Bar, int Layer, int I, int J)>();
+    for (int layer = 0; layer < spec.Layers.Count; layer++)
+        for (int i = 0; i <= weights[layer].Inputs; i++)
+            for (int j = 0; j < weights[layer].Outputs; j++)
+                parameters.Add(i < weights[layer].Inputs
+                    ? ($"layer {layer}: w_{i + 1}{j + 1}", $"L{layer} w{i + 1}{j + 1}", layer, i, j)
+                    : ($"layer {layer}: b_{j + 1}", $"L{layer} b{j + 1}", layer, i, j));
+
     var table = new TextTable(["weight", .. gradients.Select(g => g.Name), "−o_i·δ_j from the trace"]);
     var fromTrace = trace.Weights.ToDictionary(r => (r.Layer, r.From, r.To), r => -r.OutputTimesDelta);
-    for (int layer = 0; layer < spec.Layers.Count; layer++)
+    foreach (var (row, _, layer, i, j) in parameters)
     {
-        var shape = weights[layer];
-        for (int i = 0; i <= shape.Inputs; i++)
-            for (int j = 0; j < shape.Outputs; j++)
-            {
-                bool bias = i == shape.Inputs;
-                string name = bias ? $"layer {layer}: b_{j + 1}" : $"layer {layer}: w_{i + 1}{j + 1}";
-                var cells = gradients.Select(g => (object?)Fixed(bias ? g.Gradient[layer].Bias[j] : g.Gradient[layer][i, j]));
-                table.Add([name, .. cells, Fixed(fromTrace[(layer, bias ? "bias" : i.ToString(), j)])]);
-            }
+        string from = i < weights[layer].Inputs ? i.ToString() : "bias";
+        table.Add([row, .. gradients.Select(g => (object?)Fixed(ValueIn(g.Gradient, layer, i, j))), Fixed(fromTrace[(layer, from, j)])]);
     }
     table.Print();
     foreach (var (name, reason) in unusable) Console.WriteLine($"{name}: not here ({reason.Split('\n')[0]})");
@@ -59,24 +61,14 @@ return Lab.Run(args, lab =>
     Console.WriteLine($"\nLargest relative difference between backends: {worst:G2} (float64 rounds at about 1e-16).");
 
     // Every weight's gradient, one bar per backend: bars of equal height are backends that agree.
-    var names = new List<string>();
-    var perBackend = gradients.Select(_ => new List<double>()).ToList();
-    for (int layer = 0; layer < spec.Layers.Count; layer++)
-        for (int k = 0; k < weights[layer].ParameterCount; k++)
-        {
-            int i = k / weights[layer].Outputs, j = k % weights[layer].Outputs;
-            names.Add(i < weights[layer].Inputs ? $"L{layer} w{i + 1}{j + 1}" : $"L{layer} b{j + 1}");
-            for (int g = 0; g < gradients.Count; g++)
-            {
-                var w = gradients[g].Gradient[layer];
-                perBackend[g].Add(i < w.Inputs ? w[i, j] : w.Bias[j]);
-            }
-        }
-    var plot = BarChart.Grouped("∂E/∂w of every weight, one bar per backend", "∂E/∂w", names,
-        gradients.Select((g, index) => (g.Name, (IReadOnlyList<double>)perBackend[index])).ToList());
+    var plot = BarChart.Grouped("∂E/∂w of every weight, one bar per backend", "∂E/∂w", parameters.Select(p => p.Bar).ToList(),
+        gradients.Select(g => (g.Name, (IReadOnlyList<double>)parameters.Select(p => ValueIn(g.Gradient, p.Layer, p.I, p.J)).ToList())).ToList());
     plot.ShowLegend(ScottPlot.Alignment.LowerLeft);
     lab.Save(plot, "gradients", 900, 480);
 });
 
 // Adding 0.0 turns −0 into +0: a zero gradient prints the same whichever way a backend rounded into it.
 static string Fixed(double value) => (value + 0.0).ToString("F12");
+
+// W[i, j] of a layer, or its bias b_j for i = the layer's input count (the bias is a weight from a node that outputs 1).
+static double ValueIn(WeightSet set, int layer, int i, int j) => i < set[layer].Inputs ? set[layer][i, j] : set[layer].Bias[j];

@@ -4,7 +4,6 @@
 //   dotnet run examples/sklearn-mlp.cs [-- --quick]      (needs a Python with scikit-learn: apt-get install python3-sklearn)
 using System.Diagnostics;
 using Bridge;
-using Bridge.Backends;
 using Bridge.Labs;
 using Bridge.Managed;
 using Bridge.Plots;
@@ -12,9 +11,9 @@ using Bridge.Python;
 
 return Lab.Run(args, lab =>
 {
-    var sklearn = BackendCatalog.Get("sklearn");
-    if (!sklearn.Availability.IsAvailable)
-        throw new LabUnavailableException("scikit-learn cannot run here: " + sklearn.Availability.Detail);
+    // Part 2's net, checked before anything runs: scikit-learn must be importable here and able to express it.
+    var spec = new Mlp(64, new Dense(32, Activation.Relu), new Dense(10, Activation.Softmax)) { Optimizer = new Sgd(0.05, Momentum: 0.9) };
+    var sklearn = Lab.Backend("sklearn", spec);
     var (train, test) = Lab.DigitsSplit();
     int epochs = lab.Scale(50, 5);
 
@@ -49,8 +48,6 @@ return Lab.Run(args, lab =>
 
     // Part 2: the same net through Bridge, where scikit-learn is a backend like any other: the same initial weights
     // (set through coefs_ and intercepts_) and the same batches (partial_fit) as the managed engine.
-    var spec = new Mlp(64, new Dense(32, Activation.Relu), new Dense(10, Activation.Softmax)) { Optimizer = new Sgd(0.05, Momentum: 0.9) };
-    if (sklearn.CannotBuild(spec) is { } reason) throw new LabUnavailableException(reason);
     var initial = spec.Init.Draw(spec, seed: 1);
     Lab.Heading($"{spec.Describe()}: scikit-learn and Bridge's engine from the same weights and batches, {epochs} epochs");
     var results = new TextTable("backend", "test accuracy", "final training loss", "time");

@@ -38,9 +38,6 @@ public sealed class Lab
     /// <summary>Whether to run small: fewer epochs and samples.</summary>
     public bool Quick { get; }
 
-    /// <summary>Every picture saved so far.</summary>
-    public IReadOnlyList<string> Pictures => _pictures;
-
     /// <summary>
     /// Parses <paramref name="args"/>, runs <paramref name="body"/> and turns the errors a user can act on into a
     /// message and an exit code rather than a stack trace.
@@ -126,13 +123,9 @@ public sealed class Lab
         {
             throw new LabUnavailableException(e.Message);
         }
-        if (Unusable(backend, spec) is { } reason) throw new LabUnavailableException($"The {backend.Name} backend cannot run this lab: {reason}");
+        if (backend.CannotRun(spec) is { } reason) throw new LabUnavailableException($"The {backend.Name} backend cannot run this lab: {reason}");
         return backend;
     }
-
-    /// <summary>Why <paramref name="backend"/> cannot build <paramref name="spec"/> here, or null when it can.</summary>
-    public static string? Unusable(IBackend backend, ModelSpec spec) =>
-        !backend.Availability.IsAvailable ? backend.Availability.Detail : backend.CannotBuild(spec);
 
     /// <summary>Every backend of the catalog that can build <paramref name="spec"/> here, and why each other one cannot.</summary>
     public static (IReadOnlyList<IBackend> Usable, IReadOnlyList<(string Name, string Reason)> Unusable) Backends(ModelSpec spec)
@@ -142,7 +135,7 @@ public sealed class Lab
         foreach (string name in BackendCatalog.Names)
         {
             var backend = BackendCatalog.Get(name);
-            if (Unusable(backend, spec) is { } reason) unusable.Add((name, reason));
+            if (backend.CannotRun(spec) is { } reason) unusable.Add((name, reason));
             else usable.Add(backend);
         }
         return (usable, unusable);

@@ -39,7 +39,7 @@ public static class LossReductionExplainer
         var skipped = new List<BackendStatus>();
         foreach (var backend in backends)
         {
-            string? reason = !backend.Availability.IsAvailable ? backend.Availability.Detail : backend.CannotBuild(mse);
+            string? reason = backend.CannotRun(mse);
             if (reason is not null)
             {
                 skipped.Add(new BackendStatus(backend.Name, false, reason, null, mse.Precision));

@@ -41,6 +41,13 @@ public sealed class BackendUnavailableException(string backend, string reason, E
 
 public static class BackendExtensions
 {
+    /// <summary>
+    /// Why <paramref name="backend"/> cannot build <paramref name="spec"/> on this machine (it cannot run here at all, or
+    /// it cannot express the spec), or null when it can.
+    /// </summary>
+    public static string? CannotRun(this IBackend backend, ModelSpec spec) =>
+        backend.Availability.IsAvailable ? backend.CannotBuild(spec) : backend.Availability.Detail;
+
     /// <summary>Builds <paramref name="spec"/> with initial weights drawn by the spec's initializer from <paramref name="seed"/>.</summary>
     public static IModel Build(this IBackend backend, ModelSpec spec, ulong seed = 0)
     {
