@@ -115,19 +115,8 @@ public sealed class Matrix
     /// <summary>The (row, column) of the first NaN or ±∞, or null when every value is finite.</summary>
     public (int Row, int Col)? FirstNonFinite()
     {
-        // x − x is 0 for every finite x and NaN for NaN and ±∞: one vectorised pass finds out whether to look closer.
-        var span = Data.AsSpan();
-        int i = 0;
-        if (System.Numerics.Vector.IsHardwareAccelerated)
-        {
-            var probe = System.Numerics.Vector<double>.Zero;
-            var vectors = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(span);
-            foreach (var v in vectors) probe += v - v;
-            if (probe == System.Numerics.Vector<double>.Zero) i = vectors.Length * System.Numerics.Vector<double>.Count;
-        }
-        for (; i < span.Length; i++)
-            if (!double.IsFinite(span[i])) return (i / Cols, i % Cols);
-        return null;
+        int i = FiniteScan.FirstNonFinite<double>(Data);
+        return i < 0 ? null : (i / Cols, i % Cols);
     }
 
     public override string ToString() => $"Matrix{ShapeText}";

@@ -268,24 +268,8 @@ internal sealed class BatchedModel<T> : IModel where T : unmanaged, IFloatingPoi
     private int? FirstNonFiniteGradient()
     {
         for (int l = 0; l < _units.Length; l++)
-            if (!AllFinite(_kernelGradients[l]) || !AllFinite(_biasGradients[l])) return l;
+            if (!FiniteScan.AllFinite<T>(_kernelGradients[l]) || !FiniteScan.AllFinite<T>(_biasGradients[l])) return l;
         return null;
-    }
-
-    /// <summary>x − x is 0 for finite x and NaN otherwise: summed over vectors, one comparison answers for all.</summary>
-    private static bool AllFinite(ReadOnlySpan<T> values)
-    {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && values.Length >= Vector<T>.Count)
-        {
-            var probe = Vector<T>.Zero;
-            var vectors = System.Runtime.InteropServices.MemoryMarshal.Cast<T, Vector<T>>(values);
-            foreach (var v in vectors) probe += v - v;
-            if (probe != Vector<T>.Zero) return false;
-            i = vectors.Length * Vector<T>.Count;
-        }
-        for (; i < values.Length; i++) if (!T.IsFinite(values[i])) return false;
-        return true;
     }
 
     private WeightSet Snapshot(T[][] kernels, T[][] biases)

@@ -68,8 +68,12 @@ internal static class FloatExp
         // (+∞ or 0 once rounded), and 1 / (1 + e^x) in the sigmoid still rounds to the right 0 or 1.
         // (x as the second operand: max and min return it when it is NaN, so NaN stays NaN.)
         x = Avx.Min(Vector256.Create(708.0), Avx.Max(Vector256.Create(-708.0), x));
-        var t = Avx.Multiply(x, Vector256.Create(Log2E));
-        var n = Avx.RoundToNearestInteger(t);
+        // n = round(x·log2 e) by the shifter trick: adding 1.5·2^52 leaves no fraction bits, so the sum is rounded to
+        // an integer and its low mantissa bits hold n as a two's-complement integer (read back below for 2^n).
+        // AVX2 has no double→int64 conversion; this costs one addition.
+        var shifter = Vector256.Create(6755399441055744.0);
+        var shifted = Fma.MultiplyAdd(x, Vector256.Create(Log2E), shifter);
+        var n = Avx.Subtract(shifted, shifter);
         // g = (t − n)·ln 2 = x − n·ln 2; computed from x directly with a fused multiply-add to keep its low bits.
         var g = Fma.MultiplyAddNegated(n, Vector256.Create(Ln2), x);
         var p = Vector256.Create(1.0 / 39916800);
@@ -84,8 +88,8 @@ internal static class FloatExp
         p = Fma.MultiplyAdd(p, g, Vector256.Create(0.5));
         p = Fma.MultiplyAdd(p, g, Vector256<double>.One);
         p = Fma.MultiplyAdd(p, g, Vector256<double>.One);
-        // 2^n: n + 1023 in the exponent field.
-        var bits = Avx2.ShiftLeftLogical(Avx2.Add(Vector256.ConvertToInt64(n), Vector256.Create(1023L)), 52);
+        // 2^n: n + 1023 in the exponent field (the shifter's own bits are shifted out).
+        var bits = Avx2.ShiftLeftLogical(Avx2.Add(shifted.AsInt64(), Vector256.Create(1023L)), 52);
         return Avx.Multiply(p, bits.AsDouble());
     }
 }
