@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Bridge;
@@ -14,6 +15,7 @@ public static class FiniteScan
         FirstNonFinite(values) < 0;
 
     /// <summary>The index of the first NaN or ±∞, or −1 when every value is finite.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int FirstNonFinite<T>(ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int i = 0;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Bridge;
 
 /// <summary>
@@ -35,6 +37,7 @@ public sealed class BatchAssembler
     /// The batch of step <paramref name="step"/> under <paramref name="order"/>. The returned object is reused by the
     /// next call.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Batch Assemble(ReadOnlySpan<int> order, int step, ulong seed, int epoch)
     {
         int start = step * BatchSize;

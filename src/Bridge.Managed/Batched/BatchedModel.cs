@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using Bridge.Managed.Kernels;
 
 namespace Bridge.Managed.Batched;
@@ -72,6 +73,7 @@ internal sealed class BatchedModel<T> : IModel where T : unmanaged, IFloatingPoi
         return Snapshot(_kernelGradients, _biasGradients);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public StepResult TrainStep(Batch batch)
     {
         InputChecks.Batch(Spec, batch);
@@ -106,6 +108,7 @@ internal sealed class BatchedModel<T> : IModel where T : unmanaged, IFloatingPoi
 
     public void Dispose() { }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Workspace<T> Load(Batch batch)
     {
         int n = batch.Count;
@@ -120,6 +123,7 @@ internal sealed class BatchedModel<T> : IModel where T : unmanaged, IFloatingPoi
         return work;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Forward(Workspace<T> work)
     {
         int n = work.BatchSize;
@@ -135,6 +139,7 @@ internal sealed class BatchedModel<T> : IModel where T : unmanaged, IFloatingPoi
     }
 
     /// <summary>Fills ∂E/∂W and ∂E/∂b of every layer from the forward pass in <paramref name="work"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Backward(Workspace<T> work, Batch batch)
     {
         int n = work.BatchSize;
@@ -153,6 +158,7 @@ internal sealed class BatchedModel<T> : IModel where T : unmanaged, IFloatingPoi
     }
 
     /// <summary>∂E/∂Net of the output layer, E being the batch mean (hence the 1/N).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void OutputGradient(Workspace<T> work, Batch batch, Span<T> gradient)
     {
         int n = work.BatchSize, k = _units[^1];
@@ -209,6 +215,7 @@ internal sealed class BatchedModel<T> : IModel where T : unmanaged, IFloatingPoi
     }
 
     /// <summary>E on the batch, accumulated in float64 from the T outputs; cross-entropies from the nets (stable).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private double BatchLoss(Workspace<T> work, Batch batch)
     {
         int n = work.BatchSize, k = _units[^1];

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -28,6 +29,7 @@ internal sealed class BatchedOptimizer<T> where T : unmanaged, IFloatingPointIee
         for (int p = 0; p < parameters.Count; p++) Step(p, parameters[p], gradients[p]);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Step(int index, T[] w, T[] g)
     {
         // Vectors first, then the remainder element by element: the same operations in the same order on every element.
@@ -149,6 +151,7 @@ internal sealed class BatchedOptimizer<T> where T : unmanaged, IFloatingPointIee
         return result;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void FromDouble(ReadOnlySpan<double> values, Span<T> target)
     {
         if (typeof(T) == typeof(double))

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Bridge.Managed.Kernels;
@@ -7,6 +8,7 @@ namespace Bridge.Managed.Kernels;
 internal static class ActivationKernels<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>outputs = f(nets), row by row (softmax needs the row).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(Activation activation, ReadOnlySpan<T> nets, Span<T> outputs, int width)
     {
         if (typeof(T) == typeof(float) && FloatExp.Supported && activation is Activation.Sigmoid or Activation.Tanh or Activation.Softmax)
@@ -39,6 +41,7 @@ internal static class ActivationKernels<T> where T : unmanaged, IFloatingPointIe
     /// <summary>
     /// In place: gradient (∂E/∂o on entry) becomes ∂E/∂net. Element-wise f'(net)·g; softmax o_m·(g_m − Σ_j o_j·g_j).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(Activation activation, ReadOnlySpan<T> nets, ReadOnlySpan<T> outputs, Span<T> gradient, int width)
     {
         switch (activation)

@@ -7,6 +7,7 @@ namespace Bridge.Managed.Kernels;
 /// <summary>The float32 activations, eight values at a time through <see cref="FloatExp"/> (each result correctly rounded).</summary>
 internal static class FloatActivations
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(Activation activation, ReadOnlySpan<float> nets, Span<float> outputs, int width)
     {
         switch (activation)
@@ -42,20 +43,12 @@ internal static class FloatActivations
         public static Vector256<float> Apply(Vector256<float> x) => FloatExp.Tanh(x);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Map<TFunction>(ReadOnlySpan<float> input, Span<float> output) where TFunction : IVectorFunction
     {
         int i = 0;
         ref float source = ref MemoryMarshal.GetReference(input);
         ref float target = ref MemoryMarshal.GetReference(output);
-        // Two vectors per iteration: each is one long chain of dependent operations, and two independent chains
-        // keep the floating-point units busy while either waits on its previous result.
-        for (; i + 16 <= input.Length; i += 16)
-        {
-            var first = TFunction.Apply(Vector256.LoadUnsafe(ref source, (nuint)i));
-            var second = TFunction.Apply(Vector256.LoadUnsafe(ref source, (nuint)(i + 8)));
-            first.StoreUnsafe(ref target, (nuint)i);
-            second.StoreUnsafe(ref target, (nuint)(i + 8));
-        }
         for (; i + 8 <= input.Length; i += 8)
             TFunction.Apply(Vector256.LoadUnsafe(ref source, (nuint)i)).StoreUnsafe(ref target, (nuint)i);
         if (i < input.Length)
@@ -69,60 +62,61 @@ internal static class FloatActivations
     }
 
     /// <summary>
-    /// o_j = e^(net_j − max) / Σ_k e^(net_k − max), row by row: the shifted nets of the whole batch go through the vector
-    /// exponential in one pass, then each row is normalised. Within a row, eight columns at a time and the rest one by
-    /// one; the sum runs in column order, as the scalar formula reads.
+    /// o_j = e^(net_j − max) / Σ_k e^(net_k − max) for every row, eight rows at a time: their nets are copied into a
+    /// block with one column of eight (one value per row) per vector, so max, exponential, sum and division all run on
+    /// whole vectors with no work across lanes. Each lane does exactly the scalar formula for its row, in the same
+    /// order (the sum in column order).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Softmax(ReadOnlySpan<float> nets, Span<float> outputs, int width)
     {
         int rows = nets.Length / width;
-        for (int r = 0; r < rows; r++)
+        var block = SoftmaxBlock(width);
+        for (int r0 = 0; r0 < rows; r0 += 8)
         {
-            var row = nets.Slice(r * width, width);
-            var shifted = outputs.Slice(r * width, width);
-            float max = RowMax(row);
-            int j = 0;
-            for (; j + 8 <= width; j += 8) (Vector256.Create(row[j..]) - Vector256.Create(max)).CopyTo(shifted[j..]);
-            for (; j < width; j++) shifted[j] = row[j] - max;
-        }
-        Map<ExpFunction>(outputs, outputs);
-        for (int r = 0; r < rows; r++)
-        {
-            var row = outputs.Slice(r * width, width);
-            float sum = 0;
-            foreach (float e in row) sum += e;
-            int j = 0;
-            for (; j + 8 <= width; j += 8) (Vector256.Create((ReadOnlySpan<float>)row[j..]) / Vector256.Create(sum)).CopyTo(row[j..]);
-            for (; j < width; j++) row[j] /= sum;
+            int count = Math.Min(8, rows - r0);
+            // Missing rows of the last group are zeros: computed, never written back.
+            if (count < 8) block.AsSpan(0, 8 * width).Clear();
+            for (int l = 0; l < count; l++)
+            {
+                var row = nets.Slice((r0 + l) * width, width);
+                for (int j = 0; j < width; j++) block[8 * j + l] = row[j];
+            }
+            ref float column = ref MemoryMarshal.GetArrayDataReference(block);
+            var max = Vector256.Create(float.NegativeInfinity);
+            var nan = Vector256<float>.Zero;
+            for (int j = 0; j < width; j++)
+            {
+                var v = Vector256.LoadUnsafe(ref column, (nuint)(8 * j));
+                max = Vector256.MaxNative(max, v);
+                nan |= ~Vector256.Equals(v, v);
+            }
+            // A NaN net makes its row's outputs NaN, as the scalar formula's max would.
+            max |= nan;
+            var sum = Vector256<float>.Zero;
+            for (int j = 0; j < width; j++)
+            {
+                var e = FloatExp.Exp(Vector256.LoadUnsafe(ref column, (nuint)(8 * j)) - max);
+                e.StoreUnsafe(ref column, (nuint)(8 * j));
+                sum += e;
+            }
+            for (int j = 0; j < width; j++)
+                (Vector256.LoadUnsafe(ref column, (nuint)(8 * j)) / sum).StoreUnsafe(ref column, (nuint)(8 * j));
+            for (int l = 0; l < count; l++)
+            {
+                var row = outputs.Slice((r0 + l) * width, width);
+                for (int j = 0; j < width; j++) row[j] = block[8 * j + l];
+            }
         }
     }
 
-    /// <summary>The largest value of the row; NaN if any value is NaN, so that the outputs of a NaN row are NaN.</summary>
-    private static float RowMax(ReadOnlySpan<float> row)
-    {
-        int j = 0;
-        var max = Vector256.Create(float.NegativeInfinity);
-        var nan = Vector256<float>.Zero;
-        for (; j + 8 <= row.Length; j += 8)
-        {
-            var v = Vector256.Create(row[j..]);
-            max = Vector256.MaxNative(max, v);
-            nan |= ~Vector256.Equals(v, v);
-        }
-        float result = float.NegativeInfinity;
-        for (int k = 0; k < 8; k++) result = result > max.GetElement(k) ? result : max.GetElement(k);
-        bool anyNaN = nan != Vector256<float>.Zero;
-        for (; j < row.Length; j++)
-        {
-            result = row[j] > result ? row[j] : result;
-            anyNaN |= float.IsNaN(row[j]);
-        }
-        return anyNaN ? float.NaN : result;
-    }
+    [ThreadStatic]
+    private static float[]? _softmaxBlock;
 
-    private readonly struct ExpFunction : IVectorFunction
+    /// <summary>Room for eight rows of <paramref name="width"/> values; one buffer per thread, grown when a wider layer comes.</summary>
+    private static float[] SoftmaxBlock(int width)
     {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector256<float> Apply(Vector256<float> x) => FloatExp.Exp(x);
+        if (_softmaxBlock is null || _softmaxBlock.Length < 8 * width) _softmaxBlock = new float[8 * width];
+        return _softmaxBlock;
     }
 }

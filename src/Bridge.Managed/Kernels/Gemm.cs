@@ -7,10 +7,14 @@ namespace Bridge.Managed.Kernels;
 /// <summary>
 /// The three matrix products backpropagation needs, on row-major spans, vectorised along the contiguous axis:
 /// forward C = A·B + bias, backward to the previous layer C = D·Wᵀ, and the weight gradient C = Aᵀ·D.
+/// The engine's loops are marked AggressiveOptimization: compiled optimised at their first call instead of running
+/// unoptimised code until tiered compilation catches up, which on a busy two-core machine took over a second of
+/// training (the first epochs ran several times slower).
 /// </summary>
 internal static class Gemm<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>C[n×m] = A[n×k]·B[k×m] + bias[m] (bias broadcast over rows; empty bias: none).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyAddBias(ReadOnlySpan<T> a, int n, int k, ReadOnlySpan<T> b, int m, ReadOnlySpan<T> bias, Span<T> c)
     {
         if (typeof(T) == typeof(float) && Sgemm.Supported)
@@ -36,6 +40,7 @@ internal static class Gemm<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>C[n×k] = D[n×m]·W[k×m]ᵀ. <paramref name="scratch"/> holds at least k·m values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyTransposedB(ReadOnlySpan<T> d, int n, int m, ReadOnlySpan<T> w, int k, Span<T> c, Span<T> scratch)
     {
         if (typeof(T) == typeof(float) && Sgemm.Supported)
@@ -55,6 +60,7 @@ internal static class Gemm<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>C[k×m] = A[n×k]ᵀ·D[n×m].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyTransposedA(ReadOnlySpan<T> a, int n, int k, ReadOnlySpan<T> d, int m, Span<T> c)
     {
         if (typeof(T) == typeof(float) && Sgemm.Supported)
@@ -77,6 +83,7 @@ internal static class Gemm<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 
     /// <summary>sums[m] = Σ_i D[i, ·]: the bias gradient.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ColumnSums(ReadOnlySpan<T> d, int n, int m, Span<T> sums)
     {
         sums.Clear();

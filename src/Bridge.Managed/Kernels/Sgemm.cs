@@ -55,6 +55,7 @@ internal static unsafe class Sgemm
     /// </summary>
     internal readonly struct Job(float* a, int rowStride, int sharedStride, int k, float* b, int m, float* bias, float* c) : IRowJob
     {
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Rows(int start, int end)
         {
             for (int p0 = 0; p0 < k; p0 += KBlock)
@@ -107,6 +108,7 @@ internal static unsafe class Sgemm
     private static Vector256<float> Start(float* bias, float* c, bool first) =>
         first ? bias == null ? Vector256<float>.Zero : Avx.LoadVector256(bias) : Avx.LoadVector256(c);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile4x16(float* a, int lda, int step, float* b, int ldb, float* c, int ldc, int k, float* bias, bool first)
     {
         var c00 = Start(bias, c, first); var c01 = Start(bias == null ? null : bias + 8, c + 8, first);
@@ -138,6 +140,7 @@ internal static unsafe class Sgemm
         Avx.Store(c, c30); Avx.Store(c + 8, c31);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile1x16(float* a, int step, float* b, int ldb, float* c, int k, float* bias, bool first)
     {
         var c0 = Start(bias, c, first);
@@ -161,6 +164,7 @@ internal static unsafe class Sgemm
         first ? bias == null ? Vector256<float>.Zero : Avx.MaskLoad(bias, mask) : Avx.MaskLoad(c, mask);
 
     /// <summary>4 rows × fewer than 16 columns; the columns past the masks are neither read nor written.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile4xN(float* a, int lda, int step, float* b, int ldb, float* c, int ldc, int k, float* bias, bool first,
         Vector256<float> mask0, Vector256<float> mask1)
     {
@@ -195,6 +199,7 @@ internal static unsafe class Sgemm
     }
 
     /// <summary>1 row × fewer than 16 columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile1xN(float* a, int step, float* b, int ldb, float* c, int k, float* bias, bool first, Vector256<float> mask0, Vector256<float> mask1)
     {
         var c0 = StartMasked(bias, c, first, mask0);

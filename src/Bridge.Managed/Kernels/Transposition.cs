@@ -1,8 +1,11 @@
+using System.Runtime.CompilerServices;
+
 namespace Bridge.Managed.Kernels;
 
 internal static class Transposition
 {
     /// <summary>dst[cols×rows] = src[rows×cols]ᵀ, in 8×8 blocks so both sides stay in cache.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Transpose<T>(ReadOnlySpan<T> src, int rows, int cols, Span<T> dst)
     {
         const int block = 8;
