@@ -52,6 +52,27 @@ public sealed class SgemmTests
     }
 
     [SkippableFact]
+    public void Narrow_products_write_nothing_outside_their_output()
+    {
+        Skip.IfNot(Sgemm.Supported, "no AVX2/FMA here");
+        // The last columns go through a padded panel and a scratch tile: C sits between sentinels that must survive.
+        var rng = new Rng(5);
+        foreach (var (n, k, m) in new[] { (32, 32, 10), (5, 300, 3), (9, 7, 15) })
+        {
+            var a = Random(n * k, rng);
+            var b = Random(k * m, rng);
+            var bias = Random(m, rng);
+            var buffer = new float[n * m + 32];
+            Array.Fill(buffer, float.NaN);
+            var c = buffer.AsSpan(16, n * m);
+            c.Clear();
+            Gemm<float>.MultiplyAddBias(a, n, k, b, m, bias, c);
+            AssertProduct(a, n, k, b, m, bias, c.ToArray());
+            Assert.All(buffer[..16].Concat(buffer[^16..]), v => Assert.True(float.IsNaN(v), "a sentinel was overwritten"));
+        }
+    }
+
+    [SkippableFact]
     public void Large_products_take_the_packed_and_parallel_path_and_stay_right()
     {
         Skip.IfNot(Sgemm.Supported, "no AVX2/FMA here");
