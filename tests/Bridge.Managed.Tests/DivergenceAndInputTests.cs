@@ -95,4 +95,20 @@ public sealed class DivergenceAndInputTests
         Assert.Equal(before.Flatten(), model.GetWeights().Flatten());
         Assert.Equal(state.Steps, model.GetOptimizerState().Steps);
     }
+
+    [Fact]
+    public void A_float32_model_refuses_values_beyond_float32_by_name()
+    {
+        using var model = ManagedBackend.Batched.Build(Spec with { Precision = Precision.Float32 }, 2);
+        var before = model.GetWeights();
+        var huge = Matrix.FromRows([1.0, 0, 1e39]);
+        var error = Assert.Throws<ArgumentException>(() => model.TrainStep(new Batch(huge, OneHot.Encode([0], 2), [0])));
+        Assert.Contains("row 0, column 2", error.Message);
+        Assert.Contains("float32", error.Message);
+        var targets = OneHot.Encode([0], 2);
+        targets[0, 1] = double.PositiveInfinity;
+        error = Assert.Throws<ArgumentException>(() => model.TrainStep(new Batch(Matrix.FromRows([1.0, 0, 0]), targets, [0])));
+        Assert.Contains("Target row 0, column 1", error.Message);
+        Assert.Equal(before.Flatten(), model.GetWeights().Flatten());
+    }
 }

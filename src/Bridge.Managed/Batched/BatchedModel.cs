@@ -58,7 +58,6 @@ internal sealed class BatchedModel<T> : IModel where T : unmanaged, IFloatingPoi
 
     public double Loss(Batch batch)
     {
-        InputChecks.Batch(Spec, batch);
         var work = Load(batch);
         Forward(work);
         return BatchLoss(work, batch);
@@ -66,7 +65,6 @@ internal sealed class BatchedModel<T> : IModel where T : unmanaged, IFloatingPoi
 
     public WeightSet Gradients(Batch batch)
     {
-        InputChecks.Batch(Spec, batch);
         var work = Load(batch);
         Forward(work);
         Backward(work, batch);
@@ -76,7 +74,6 @@ internal sealed class BatchedModel<T> : IModel where T : unmanaged, IFloatingPoi
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public StepResult TrainStep(Batch batch)
     {
-        InputChecks.Batch(Spec, batch);
         var work = Load(batch);
         Forward(work);
         double loss = BatchLoss(work, batch);
@@ -108,9 +105,17 @@ internal sealed class BatchedModel<T> : IModel where T : unmanaged, IFloatingPoi
 
     public void Dispose() { }
 
+    /// <summary>
+    /// The batch, checked and converted to T into the workspace of its size. Finiteness is checked on the converted
+    /// values, the ones the step uses, in one pass instead of a pass over the float64 batch and another to convert;
+    /// only when that finds something does the float64 batch get looked at, to name the culprit. Nothing but the
+    /// workspace has changed when it throws.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Workspace<T> Load(Batch batch)
     {
+        ArgumentNullException.ThrowIfNull(batch);
+        batch.EnsureFits(Spec);
         int n = batch.Count;
         if (!_workspaces.TryGetValue(n, out var work))
         {
@@ -120,7 +125,20 @@ internal sealed class BatchedModel<T> : IModel where T : unmanaged, IFloatingPoi
         }
         BatchedOptimizer<T>.FromDouble(batch.Inputs.Data, work.Inputs);
         BatchedOptimizer<T>.FromDouble(batch.Targets.Data, work.Targets);
+        if (!FiniteScan.AllFinite<T>(work.Inputs) || !FiniteScan.AllFinite<T>(work.Targets)) ThrowNotFinite(batch);
         return work;
+    }
+
+    private void ThrowNotFinite(Batch batch)
+    {
+        InputChecks.Batch(Spec, batch);
+        // Every float64 value is finite, so one is too large for float32.
+        foreach (var (matrix, what) in new[] { (batch.Inputs, "Input"), (batch.Targets, "Target") })
+            for (int i = 0; i < matrix.Data.Length; i++)
+                if (!T.IsFinite(T.CreateChecked(matrix.Data[i])))
+                    throw new ArgumentException(
+                        $"{what} row {i / matrix.Cols}, column {i % matrix.Cols} of the batch is {matrix.Data[i]}, beyond the range of {Spec.Precision.Name()}.");
+        throw new InvalidOperationException("A converted batch value was not finite, yet every source value converts to a finite one.");
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -23,6 +23,10 @@ internal static class FloatExp
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Exp(Vector256<float> x)
     {
+        // Past e^100 a float is +∞ and below e^-110 it is 0, whatever the exact value: clamping here, eight values at
+        // a time, keeps the double computation in its range. (x as the second operand: max and min return it when it
+        // is NaN, so NaN stays NaN.)
+        x = Avx.Min(Vector256.Create(100f), Avx.Max(Vector256.Create(-110f), x));
         var lower = ExpDouble(Avx.ConvertToVector256Double(x.GetLower()));
         var upper = ExpDouble(Avx.ConvertToVector256Double(x.GetUpper()));
         return Vector256.Create(Avx.ConvertToVector128Single(lower), Avx.ConvertToVector128Single(upper));
@@ -32,9 +36,11 @@ internal static class FloatExp
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Sigmoid(Vector256<float> x)
     {
+        // −x clamped to ±110: beyond, the sigmoid rounds to exactly 0 or 1 in float.
+        var negated = Avx.Min(Vector256.Create(110f), Avx.Max(Vector256.Create(-110f), Avx.Subtract(Vector256<float>.Zero, x)));
         var one = Vector256<double>.One;
-        var lower = Avx.Divide(one, Avx.Add(one, ExpDouble(Avx.Subtract(Vector256<double>.Zero, Avx.ConvertToVector256Double(x.GetLower())))));
-        var upper = Avx.Divide(one, Avx.Add(one, ExpDouble(Avx.Subtract(Vector256<double>.Zero, Avx.ConvertToVector256Double(x.GetUpper())))));
+        var lower = Avx.Divide(one, Avx.Add(one, ExpDouble(Avx.ConvertToVector256Double(negated.GetLower()))));
+        var upper = Avx.Divide(one, Avx.Add(one, ExpDouble(Avx.ConvertToVector256Double(negated.GetUpper()))));
         return Vector256.Create(Avx.ConvertToVector128Single(lower), Avx.ConvertToVector128Single(upper));
     }
 
@@ -64,10 +70,7 @@ internal static class FloatExp
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> ExpDouble(Vector256<double> x)
     {
-        // Clamped to where 2^n stays a normal double (|n| ≤ 1022): beyond, e^x is far past float's range anyway
-        // (+∞ or 0 once rounded), and 1 / (1 + e^x) in the sigmoid still rounds to the right 0 or 1.
-        // (x as the second operand: max and min return it when it is NaN, so NaN stays NaN.)
-        x = Avx.Min(Vector256.Create(708.0), Avx.Max(Vector256.Create(-708.0), x));
+        // The callers keep |x| ≤ 110, so 2^n below is a normal double (|n| ≤ 1022 would do).
         // n = round(x·log2 e) by the shifter trick: adding 1.5·2^52 leaves no fraction bits, so the sum is rounded to
         // an integer and its low mantissa bits hold n as a two's-complement integer (read back below for 2^n).
         // AVX2 has no double→int64 conversion; this costs one addition.
