@@ -1,4 +1,7 @@
 namespace Bridge.Comparison;
 
-/// <summary>One line of the speed table: what was measured on each side, the ratio, the target and whether it is met.</summary>
-public sealed record BenchRow(string Name, string Managed, string Other, double Ratio, string Target, bool Met, string Limit);
+/// <summary>
+/// One line of the speed table: what was measured on each side (fastest round), the ratio of the fastest rounds and
+/// of the median rounds, the target and whether the fastest-round ratio meets it.
+/// </summary>
+public sealed record BenchRow(string Name, string Managed, string Other, double Ratio, double MedianRatio, string Target, bool Met, string Limit);

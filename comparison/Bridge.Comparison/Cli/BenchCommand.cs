@@ -27,11 +27,14 @@ public static class BenchCommand
     {
         var table = new Table().Border(TableBorder.Rounded)
             .AddColumn("workload").AddColumn(new TableColumn("managed").RightAligned()).AddColumn(new TableColumn("torch / reference").RightAligned())
-            .AddColumn(new TableColumn("ratio").RightAligned()).AddColumn("target").AddColumn("met").AddColumn("what limits it");
+            .AddColumn(new TableColumn("ratio").RightAligned()).AddColumn(new TableColumn("median ratio").RightAligned()).AddColumn("target").AddColumn("met").AddColumn("what limits it");
         foreach (var row in rows)
             table.AddRow(Markup.Escape(row.Name), Markup.Escape(row.Managed), Markup.Escape(row.Other),
-                double.IsNaN(row.Ratio) ? "" : row.Ratio.ToString("F2", CultureInfo.InvariantCulture), Markup.Escape(row.Target),
+                Ratio(row.Ratio), Ratio(row.MedianRatio), Markup.Escape(row.Target),
                 row.Met ? "[green]yes[/]" : "[red]no[/]", Markup.Escape(row.Limit));
         console.Write(table);
+        console.MarkupLine("[grey]Figures are the fastest of several rounds, each round the mean of many calls; the median ratio shows how much a busy machine moved them.[/]");
     }
+
+    private static string Ratio(double ratio) => double.IsNaN(ratio) ? "" : ratio.ToString("F2", CultureInfo.InvariantCulture);
 }
