@@ -77,7 +77,7 @@ internal static class FloatExp
         var shifter = Vector256.Create(6755399441055744.0);
         var shifted = Fma.MultiplyAdd(x, Vector256.Create(Log2E), shifter);
         var n = Avx.Subtract(shifted, shifter);
-        // g = (t − n)·ln 2 = x − n·ln 2; computed from x directly with a fused multiply-add to keep its low bits.
+        // g = (x·log2 e − n)·ln 2 = x − n·ln 2; computed from x directly with a fused multiply-add to keep its low bits.
         var g = Fma.MultiplyAddNegated(n, Vector256.Create(Ln2), x);
         var p = Vector256.Create(1.0 / 39916800);
         p = Fma.MultiplyAdd(p, g, Vector256.Create(1.0 / 3628800));

@@ -91,10 +91,10 @@ internal static unsafe class Sgemm
                 }
                 if (j0 < m)
                 {
-                    // The last columns, fewer than 16 (all of them in a 10-class output layer): copied once into a
-                    // zero-padded kc×16 panel, so the tiles load B whole instead of through masks at every step
-                    // (masked loads ran the 32×32·32×10 product at half the speed of a 16-column one); only C is
-                    // read and written through masks, once per tile.
+                    // The last columns, fewer than 16 (all of them in a 10-class output layer): B's are copied once
+                    // into a zero-padded kc×16 panel and the bias into a padded row, so the tiles load whole vectors
+                    // instead of going through masks at every step (masked loads and stores ran the 32×32·32×10
+                    // product at half the speed of a 16-column one).
                     int width = m - j0;
                     var mask0 = Mask(width);
                     var mask1 = Mask(width - 8);
