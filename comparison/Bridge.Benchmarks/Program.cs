@@ -14,5 +14,5 @@ if (args.Contains("--quick"))
 // build/NativeLibraries); the separate project BenchmarkDotNet would otherwise generate and build does not, and its
 // torch benchmarks would fail to load libtorch on such systems.
 string[] benchmarkArgs = args.Contains("--inProcess", StringComparer.OrdinalIgnoreCase) ? args : [.. args, "--inProcess"];
-BenchmarkSwitcher.FromAssembly(typeof(Bridge.Benchmarks.TrainingBenchmarks).Assembly).Run(benchmarkArgs);
+BenchmarkSwitcher.FromAssembly(typeof(Bridge.Benchmarks.DigitsTrainingBenchmarks).Assembly).Run(benchmarkArgs);
 return 0;
