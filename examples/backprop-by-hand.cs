@@ -3,6 +3,7 @@
 // Lab 2: one backpropagation step of a 2-2-1 sigmoid net, with the lecture's names, then the same step on every backend.
 //   dotnet run examples/backprop-by-hand.cs
 using Bridge;
+using Bridge.Backends;
 using Bridge.Labs;
 using Bridge.Managed;
 using Bridge.Plots;
@@ -32,7 +33,7 @@ return Lab.Run(args, lab =>
 
     // The gradient ∂E/∂w_ij = −o_i·δ_j: the same numbers from every backend that runs here.
     Lab.Heading("The same step on every backend: ∂E/∂w_ij = −o_i·δ_j");
-    var (usable, unusable) = Lab.Backends(spec);
+    var (usable, unusable) = BackendCatalog.ThatCanRun(spec);
     var gradients = usable.Select(backend =>
     {
         using var model = backend.Build(spec, weights);

@@ -51,7 +51,7 @@ return Lab.Run(args, lab =>
 
     // Bridge's trainer hands every backend the same batches in the same order, so these runs are comparable number for number.
     Lab.Heading($"The same model on every backend: same initial weights, same batches ({epochs} epochs, batch 32)");
-    var (usable, unusable) = Lab.Backends(spec);
+    var (usable, unusable) = BackendCatalog.ThatCanRun(spec);
     foreach (var backend in usable.Where(b => b.Name != "managed-teaching" || !lab.Quick))
     {
         using var model = backend.Build(spec, initial);

@@ -11,11 +11,9 @@ internal static class RunnableBackends
 {
     public static IEnumerable<string> For(ModelSpec spec)
     {
-        foreach (var name in BackendCatalog.Names)
-        {
-            if (BackendCatalog.Get(name).CannotRun(spec) is string reason) Console.WriteLine($"// {name} left out of {spec.Describe()}: {reason}");
-            else yield return name;
-        }
+        var (usable, unusable) = BackendCatalog.ThatCanRun(spec);
+        foreach (var (name, reason) in unusable) Console.WriteLine($"// {name} left out of {spec.Describe()}: {reason}");
+        return usable.Select(backend => backend.Name);
     }
 }
 

@@ -127,20 +127,6 @@ public sealed class Lab
         return backend;
     }
 
-    /// <summary>Every backend of the catalog that can build <paramref name="spec"/> here, and why each other one cannot.</summary>
-    public static (IReadOnlyList<IBackend> Usable, IReadOnlyList<(string Name, string Reason)> Unusable) Backends(ModelSpec spec)
-    {
-        var usable = new List<IBackend>();
-        var unusable = new List<(string, string)>();
-        foreach (string name in BackendCatalog.Names)
-        {
-            var backend = BackendCatalog.Get(name);
-            if (backend.CannotRun(spec) is { } reason) unusable.Add((name, reason));
-            else usable.Add(backend);
-        }
-        return (usable, unusable);
-    }
-
     /// <summary>
     /// The digits set split as every digits lab splits it: a quarter held out for testing, seed 1. Stops the lab with the
     /// fix when the file is not installed.

@@ -31,6 +31,20 @@ public static class BackendCatalog
         _ => throw new ArgumentException($"Unknown backend '{name}': expected one of {string.Join(", ", Names)}."),
     };
 
+    /// <summary>Every backend of the catalog that can build <paramref name="spec"/> here, and why each other one cannot.</summary>
+    public static (IReadOnlyList<IBackend> Usable, IReadOnlyList<(string Name, string Reason)> Unusable) ThatCanRun(ModelSpec spec)
+    {
+        var usable = new List<IBackend>();
+        var unusable = new List<(string, string)>();
+        foreach (string name in Names)
+        {
+            var backend = Get(name);
+            if (backend.CannotRun(spec) is { } reason) unusable.Add((name, reason));
+            else usable.Add(backend);
+        }
+        return (usable, unusable);
+    }
+
     /// <summary>The backends named in a comma-separated list ("all" or empty: every one).</summary>
     public static IReadOnlyList<IBackend> Parse(string? list, string? device = null)
     {
