@@ -47,7 +47,8 @@ return Lab.Run(args, lab =>
     }
 
     // Part 2: the same net through Bridge, where scikit-learn is a backend like any other: the same initial weights
-    // (set through coefs_ and intercepts_) and the same batches (partial_fit) as the managed engine.
+    // (set through coefs_ and intercepts_) and the same batches (each one step by scikit-learn's own backpropagation
+    // and optimizer) as the managed engine.
     var initial = spec.Init.Draw(spec, seed: 1);
     Lab.Heading($"{spec.Describe()}: scikit-learn and Bridge's engine from the same weights and batches, {epochs} epochs");
     var results = new TextTable("backend", "test accuracy", "final training loss", "time");

@@ -2,9 +2,10 @@
 
 Bridge hands every backend the same initial weights and the same batches. scikit-learn draws its own initial
 weights and cuts its own batches inside ``fit``, so this module sets the network up by hand (the same attributes
-``_initialize`` sets), puts Bridge's weights into ``coefs_``/``intercepts_``, and trains with ``partial_fit`` on one
-batch at a time with ``batch_size`` equal to that batch and no shuffling: exactly one optimizer step per call, by
-scikit-learn's own code. Gradients come from scikit-learn's own ``_backprop``.
+``_initialize`` sets), puts Bridge's weights into ``coefs_``/``intercepts_``, and steps one batch at a time with the
+two calls scikit-learn's own ``_fit_stochastic`` makes for every minibatch: ``_backprop`` for the loss and gradients,
+then its optimizer's ``update_params``. (``partial_fit`` would make the same two calls, after validating and
+re-encoding its input every time, which took longer than the step itself; Bridge has checked the batch already.)
 """
 
 import numpy as np
@@ -97,9 +98,21 @@ class SklearnNet:
         return outputs
 
     def _targets(self, y):
+        """What ``_backprop`` compares the outputs with: one-hot rows for a classifier (one 0/1 column for two
+        classes), as scikit-learn's label binarizer encodes them; the target values, as rows, for a regressor."""
         if self.kind == "classifier":
-            return self.model._label_binarizer.transform(np.asarray(y)).astype(self.dtype)
-        return self._x(y)
+            classes = self.model.classes_
+            y = np.asarray(y)
+            index = np.searchsorted(classes, y)
+            if np.any(index >= len(classes)) or not np.array_equal(classes[index], y):
+                raise ValueError(f"labels {sorted(set(y.tolist()) - set(classes.tolist()))} are not among the classes {classes.tolist()}")
+            if len(classes) == 2:
+                return (index == 1).astype(self.dtype).reshape(-1, 1)
+            targets = np.zeros((len(index), len(classes)), dtype=self.dtype)
+            targets[np.arange(len(index)), index] = 1
+            return targets
+        y = self._x(y)
+        return y.reshape(-1, 1) if y.ndim == 1 else y
 
     def gradients(self, x, y):
         """∂E/∂W and ∂E/∂b by scikit-learn's own ``_backprop`` (alpha is 0, so no penalty term)."""
@@ -114,21 +127,77 @@ class SklearnNet:
         loss, coef_grads, intercept_grads = m._backprop(x, targets, activations, deltas, coef_grads, intercept_grads)
         return [np.ascontiguousarray(g) for g in coef_grads], [np.ascontiguousarray(g) for g in intercept_grads], float(loss)
 
-    def train_step(self, x, y):
-        """One optimizer step on this batch, by ``partial_fit`` with the batch as its only minibatch."""
+    def _backprop(self, x, y):
+        """scikit-learn's own ``_backprop`` on a batch: (loss, outputs, kernel gradients, bias gradients)."""
         m = self.model
         x = self._x(x)
-        m.batch_size = x.shape[0]
+        n_layers = len(m.coefs_) + 1
+        activations = [x] + [None] * (n_layers - 1)
+        deltas = [None] * (n_layers - 1)
+        coef_grads = [np.empty_like(c) for c in m.coefs_]
+        intercept_grads = [np.empty_like(b) for b in m.intercepts_]
+        loss, coef_grads, intercept_grads = m._backprop(x, self._targets(y), activations, deltas, coef_grads, intercept_grads)
+        return loss, activations[-1], coef_grads, intercept_grads
+
+    def gradients(self, x, y):
+        """∂E/∂W and ∂E/∂b by scikit-learn's own ``_backprop`` (alpha is 0, so no penalty term)."""
+        loss, _, coef_grads, intercept_grads = self._backprop(x, y)
+        return [np.ascontiguousarray(g) for g in coef_grads], [np.ascontiguousarray(g) for g in intercept_grads], float(loss)
+
+    def prepare_step(self, x, y):
+        """The first half of a checked step: the output layer's activations on this batch, and the index of the
+        first layer whose gradients are not all finite (-1 if none). The gradients are kept for ``step``; nothing
+        else changes. Bridge computes the loss from the outputs (the definition every backend shares) and steps
+        only when the loss and the gradients are finite: scikit-learn itself would step on anything.
+        """
+        _, outputs, coef_grads, intercept_grads = self._backprop(x, y)
+        self._pending = coef_grads + intercept_grads
+        for layer, (c, b) in enumerate(zip(coef_grads, intercept_grads)):
+            if not (np.isfinite(c).all() and np.isfinite(b).all()):
+                return np.ascontiguousarray(outputs), layer
+        return np.ascontiguousarray(outputs), -1
+
+    def step(self):
+        """One optimizer step with the gradients ``prepare_step`` computed, by scikit-learn's optimizer. If it fails
+        half-way, the weights and the optimizer state are put back as they were, and the error goes on."""
+        grads, self._pending = self._pending, None
+        if grads is None:
+            raise RuntimeError("step() needs the gradients of prepare_step(x, y) first")
+        m = self.model
         optimizer = m._optimizer
-        if isinstance(optimizer, AdamOptimizer):
-            # scikit-learn adds ε to √v, not to √v̂; this ε makes its step Bridge's (and torch's) Adam step.
-            t = optimizer.t + 1
-            optimizer.epsilon = self.optimizer_spec["epsilon"] * np.sqrt(1 - self.optimizer_spec["beta2"] ** t)
-        y = np.asarray(y)
-        if self.kind == "classifier":
-            m.partial_fit(x, y)
+        weights = self.get_weights()
+        state = self._optimizer_snapshot()
+        try:
+            if isinstance(optimizer, AdamOptimizer):
+                # scikit-learn adds ε to √v, not to √v̂; this ε makes its step Bridge's (and torch's) Adam step.
+                t = optimizer.t + 1
+                optimizer.epsilon = self.optimizer_spec["epsilon"] * np.sqrt(1 - self.optimizer_spec["beta2"] ** t)
+            # The parameters in place, in the order _fit_stochastic passes them: kernels, then biases.
+            optimizer.update_params(m.coefs_ + m.intercepts_, grads)
+        except BaseException:
+            self.set_weights(*weights)
+            self._optimizer_restore(state)
+            raise
+        self._sgd_steps = getattr(self, "_sgd_steps", 0) + 1
+
+    def train_step(self, x, y):
+        """One unchecked step on this batch (``prepare_step`` then ``step``)."""
+        self.prepare_step(x, y)
+        self.step()
+
+    def _optimizer_snapshot(self):
+        o = self.model._optimizer
+        if isinstance(o, AdamOptimizer):
+            return o.t, [a.copy() for a in o.ms], [a.copy() for a in o.vs]
+        return [a.copy() for a in o.velocities]
+
+    def _optimizer_restore(self, state):
+        # The optimizer replaces its lists of moments on every update, so putting the copies back is enough.
+        o = self.model._optimizer
+        if isinstance(o, AdamOptimizer):
+            o.t, o.ms, o.vs = state
         else:
-            m.partial_fit(x, self._x(y))
+            o.velocities = state
 
     def get_weights(self):
         return [c.copy() for c in self.model.coefs_], [b.copy() for b in self.model.intercepts_]
@@ -161,6 +230,3 @@ class SklearnNet:
         elif self.optimizer_spec["momentum"] != 0:
             o.velocities = [np.zeros_like(v) for v in o.velocities]
         self._sgd_steps = int(steps)
-
-    def count_step(self):
-        self._sgd_steps = getattr(self, "_sgd_steps", 0) + 1

@@ -15,6 +15,8 @@ public sealed class SklearnAgreementTests
             yield return [new Mlp(4, new Dense(7, hidden), new Dense(1, Activation.Sigmoid)) { Loss = Loss.BinaryCrossEntropy }];
             yield return [new Mlp(3, new Dense(5, hidden), new Dense(2, Activation.Linear)) { Loss = Loss.HalfSquaredError }];
         }
+        // One output: the targets cross as a vector, which scikit-learn's backpropagation needs as a column.
+        yield return [new Mlp(3, new Dense(5, Activation.Tanh), new Dense(1, Activation.Linear)) { Loss = Loss.HalfSquaredError }];
         yield return [new Autoencoder(6, [new Dense(4, Activation.Tanh), new Dense(2, Activation.Tanh)], [new Dense(4, Activation.Tanh), new Dense(6, Activation.Linear)])];
     }
 
@@ -159,5 +161,30 @@ public sealed class SklearnAgreementTests
         Assert.Contains("width 3", Assert.Throws<ArgumentException>(() => model.TrainStep(new Batch(new Matrix(2, 2), new Matrix(2, 3), [0, 1]))).Message);
         Assert.Contains("Label 5", Assert.Throws<ArgumentException>(() => model.TrainStep(new Batch(new Matrix(2, 3), new Matrix(2, 3), [0, 5]))).Message);
         Assert.Equal(0, Agreement.RelativeError(before, model.GetWeights()));
+    }
+
+    [SkippableFact]
+    public void A_step_whose_gradients_overflow_is_refused_as_the_managed_engine_refuses_it_and_changes_nothing()
+    {
+        var sklearn = PythonBackends.RequireSklearn();
+        var spec = new Mlp(3, new Dense(5, Activation.Relu), new Dense(2, Activation.Linear)) { Loss = Loss.HalfSquaredError, Optimizer = new Sgd(0.1, 0.9) };
+        // Finite weights and inputs whose products overflow: every net is +∞, and the gradients are not finite.
+        var huge = spec.Init.Draw(spec, 3);
+        huge = new WeightSet(huge.Precision, huge.Layers.Select(l =>
+            new LayerWeights(l.Inputs, l.Outputs, l.Kernel.Select(_ => 1e160).ToArray(), l.Bias.Select(_ => 1e160).ToArray())).ToList());
+        var batch = Batches.For(spec, 4, 5);
+        batch.Inputs.Data.AsSpan().Fill(1e160);
+        using var model = sklearn.Build(spec, huge);
+        using var managed = ManagedBackend.Batched.Build(spec, huge);
+        var before = model.GetWeights();
+        long steps = model.GetOptimizerState().Steps;
+
+        var theirs = model.TrainStep(batch);
+        var ours = managed.TrainStep(batch);
+        Assert.False(ours.Applied);
+        Assert.False(theirs.Applied);
+        Assert.Equal(ours.NonFiniteLayer, theirs.NonFiniteLayer);
+        Assert.Equal(0, Agreement.RelativeError(before, model.GetWeights()));
+        Assert.Equal(steps, model.GetOptimizerState().Steps);
     }
 }

@@ -60,6 +60,52 @@ class SklearnNetTests(unittest.TestCase):
             return t, t
         self.check_gradients("regressor", "logistic", [3, 4, 2], None, "identity", "half-squared-error", targets)
 
+    def test_single_output_regression_takes_its_targets_as_a_vector(self):
+        def targets(n):
+            t = self.rng.uniform(-1, 1, n)
+            return t, t.reshape(-1, 1)
+        self.check_gradients("regressor", "tanh", [3, 4, 1], None, "identity", "half-squared-error", targets)
+
+    def test_steps_are_the_steps_partial_fit_takes(self):
+        """The step (scikit-learn's _backprop, then its optimizer's update_params) against scikit-learn's public
+        partial_fit on the same batch, for every optimizer and every kind of output."""
+        optimizers = [
+            SGD,
+            {"name": "sgd", "learning_rate": 0.1, "momentum": 0.9, "nesterov": False},
+            {"name": "sgd", "learning_rate": 0.05, "momentum": 0.8, "nesterov": True},
+            {"name": "adam", "learning_rate": 0.01, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-3},
+        ]
+        kinds = [
+            ("classifier", [4, 5, 3], [0, 1, 2], lambda n: self.rng.integers(0, 3, n)),
+            ("classifier", [4, 5, 1], [0, 1], lambda n: self.rng.integers(0, 2, n)),
+            ("regressor", [4, 5, 2], None, lambda n: self.rng.uniform(-1, 1, (n, 2))),
+            ("regressor", [4, 5, 1], None, lambda n: self.rng.uniform(-1, 1, n)),
+        ]
+        for spec in optimizers:
+            for kind, units, classes, targets in kinds:
+                with self.subTest(optimizer=spec, kind=kind, units=units):
+                    coefs, intercepts = _weights(self.rng, units)
+                    ours = bridge_sklearn.SklearnNet(kind, [units[1]], "tanh", classes, coefs, intercepts, spec, "float64")
+                    theirs = bridge_sklearn.SklearnNet(kind, [units[1]], "tanh", classes, coefs, intercepts, spec, "float64")
+                    for _ in range(4):
+                        x = self.rng.uniform(-1, 1, (6, units[0]))
+                        y = targets(6)
+                        ours.train_step(x, y)
+                        model = theirs.model
+                        model.batch_size = len(x)
+                        if spec["name"] == "adam":
+                            model._optimizer.epsilon = spec["epsilon"] * np.sqrt(1 - spec["beta2"] ** (model._optimizer.t + 1))
+                        model.partial_fit(x, y)
+                    w, b = ours.get_weights()
+                    tw, tb = theirs.get_weights()
+                    self.assertLess(reference.relative_error(w + b, tw + tb), 1e-12)
+
+    def test_labels_outside_the_classes_are_named(self):
+        coefs, intercepts = _weights(self.rng, [2, 3, 3])
+        net = bridge_sklearn.SklearnNet("classifier", [3], "tanh", [0, 1, 2], coefs, intercepts, SGD, "float64")
+        with self.assertRaisesRegex(ValueError, r"labels \[7\] are not among the classes \[0, 1, 2\]"):
+            net.prepare_step(self.rng.uniform(-1, 1, (3, 2)), np.array([0, 7, 1]))
+
     def test_adam_step_is_the_papers_formula(self):
         units = [3, 4, 2]
         coefs, intercepts = _weights(self.rng, units)
@@ -93,7 +139,6 @@ class SklearnNetTests(unittest.TestCase):
             for i, g in enumerate(gw + gb):
                 params[i], velocity[i] = reference.momentum_step(params[i], g, velocity[i], 0.05, 0.8, True)
             net.train_step(x, y)
-            net.count_step()
         w, b = net.get_weights()
         self.assertLess(reference.relative_error(w + b, params), 1e-12)
         steps, slots = net.optimizer_state()

@@ -77,31 +77,30 @@ internal sealed class SklearnModel : IModel
         return FromPython(coefs, intercepts);
     }
 
+    /// <summary>
+    /// Two calls into Python: the outputs and a finiteness check of scikit-learn's gradients, then (when the loss,
+    /// computed here from the outputs by the definition every backend shares, and the gradients are finite) the step,
+    /// which the Python side undoes itself if it fails half-way. Nothing else crosses: no weights, no gradients.
+    /// </summary>
     public StepResult TrainStep(Batch batch)
     {
         InputChecks.Batch(Spec, batch);
-        // scikit-learn does not refuse non-finite steps, so the check happens here, before it steps.
-        double loss = Loss(batch);
-        var gradients = Gradients(batch);
-        if (gradients.FirstNonFiniteLayer() is string layer) return StepResult.Refused(loss, layer);
-        if (!double.IsFinite(loss)) return StepResult.Refused(loss, null);
         using var gil = Bridge.Python.Python.Gil();
-        using var x = PythonRuntime.ToNumpy(batch.Inputs);
-        using var y = Targets(batch);
-        // A Python error half-way through an update must not leave half-updated weights: keep what there was.
-        var weights = GetWeights();
-        var state = GetOptimizerState();
-        try
+        double loss;
+        int badLayer;
+        using (var x = PythonRuntime.ToNumpy(batch.Inputs))
+        using (var y = Targets(batch))
+        using (var prepared = _net.CallMethod("prepare_step", x, y))
+        using (var outputs = prepared[0])
+        using (var layer = prepared[1])
         {
-            _net.CallMethod("train_step", x, y).Dispose();
-            _net.CallMethod("count_step").Dispose();
+            loss = LossFunctions.Batch(Spec.Loss, PythonRuntime.ToMatrix(outputs), batch.Targets, batch.LabelSpan);
+            badLayer = (int)layer.ToInt64();
         }
-        catch (PythonException)
-        {
-            SetWeights(weights);
-            SetOptimizerState(state);
-            throw;
-        }
+        // scikit-learn does not refuse non-finite steps, so the check happens here, before it steps.
+        if (badLayer >= 0) return StepResult.Refused(loss, WeightSet.LayerName(badLayer));
+        if (!double.IsFinite(loss)) return StepResult.Refused(loss, null);
+        _net.CallMethod("step").Dispose();
         return StepResult.Done(loss);
     }
 
