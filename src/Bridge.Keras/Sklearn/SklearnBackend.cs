@@ -5,7 +5,8 @@ namespace Bridge.Keras;
 /// <summary>
 /// scikit-learn's MLPClassifier and MLPRegressor, in process through the embedded Python: Bridge's weights go into
 /// coefs_/intercepts_, and each of Bridge's batches is one step by scikit-learn's own code: its backpropagation
-/// (_backprop) and its optimizer's update, the two calls its stochastic fit makes per minibatch. Only specs scikit-learn can express are built (<see cref="CannotBuild"/> says why not).
+/// (_backprop) and its optimizer's update, the two calls its stochastic fit makes per minibatch. Only specs
+/// scikit-learn can express are built (<see cref="CannotBuild"/> says why not).
 /// </summary>
 public sealed class SklearnBackend : IBackend
 {

@@ -49,30 +49,27 @@ internal static class ActivationKernels<T> where T : unmanaged, IFloatingPointIe
             case Activation.Sigmoid:
             {
                 // Vectors, then the rest one by one: the same operations in the same order on every element.
-                int i = 0;
                 var g = MemoryMarshal.Cast<T, Vector<T>>(gradient);
                 var o = MemoryMarshal.Cast<T, Vector<T>>(outputs);
                 for (int v = 0; v < g.Length; v++) g[v] *= o[v] * (Vector<T>.One - o[v]);
-                for (i = g.Length * Vector<T>.Count; i < gradient.Length; i++) gradient[i] *= outputs[i] * (T.One - outputs[i]);
+                for (int i = g.Length * Vector<T>.Count; i < gradient.Length; i++) gradient[i] *= outputs[i] * (T.One - outputs[i]);
                 break;
             }
             case Activation.Tanh:
             {
-                int i = 0;
                 var g = MemoryMarshal.Cast<T, Vector<T>>(gradient);
                 var o = MemoryMarshal.Cast<T, Vector<T>>(outputs);
                 for (int v = 0; v < g.Length; v++) g[v] *= Vector<T>.One - o[v] * o[v];
-                for (i = g.Length * Vector<T>.Count; i < gradient.Length; i++) gradient[i] *= T.One - outputs[i] * outputs[i];
+                for (int i = g.Length * Vector<T>.Count; i < gradient.Length; i++) gradient[i] *= T.One - outputs[i] * outputs[i];
                 break;
             }
             case Activation.Relu:
             {
-                int i = 0;
                 var g = MemoryMarshal.Cast<T, Vector<T>>(gradient);
                 var n = MemoryMarshal.Cast<T, Vector<T>>(nets);
                 // Kept where net > 0; NaN nets compare false and zero the gradient, as the scalar test does.
                 for (int v = 0; v < g.Length; v++) g[v] = Vector.ConditionalSelect(Vector.GreaterThan(n[v], Vector<T>.Zero), g[v], Vector<T>.Zero);
-                for (i = g.Length * Vector<T>.Count; i < gradient.Length; i++) if (!(nets[i] > T.Zero)) gradient[i] = T.Zero;
+                for (int i = g.Length * Vector<T>.Count; i < gradient.Length; i++) if (!(nets[i] > T.Zero)) gradient[i] = T.Zero;
                 break;
             }
             case Activation.Linear:
