@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Bridge.Managed.Kernels;
 
 namespace Bridge.Managed.Batched;
@@ -187,12 +188,13 @@ internal sealed class BatchedModel<T> : IModel where T : unmanaged, IFloatingPoi
         switch (Spec.Loss)
         {
             case Bridge.Loss.CategoricalCrossEntropy when activation == Activation.Softmax:
-                // ∂E/∂net_j = (o_j − [j = label]) / N
+                // ∂E/∂net_j = (o_j − [j = label]) / N: o_j·(1/N) everywhere in one vector pass, then each row's label
+                // entry recomputed as (o − 1)·(1/N), the same rounding as the formula gives it.
+                Scale(outputs, inverseN, gradient);
                 for (int r = 0; r < n; r++)
                 {
-                    int label = batch.Labels![r];
-                    for (int j = 0; j < k; j++)
-                        gradient[r * k + j] = (outputs[r * k + j] - (j == label ? T.One : T.Zero)) * inverseN;
+                    int at = r * k + batch.Labels![r];
+                    gradient[at] = (outputs[at] - T.One) * inverseN;
                 }
                 return;
             case Bridge.Loss.BinaryCrossEntropy when activation == Activation.Sigmoid:
@@ -288,6 +290,17 @@ internal sealed class BatchedModel<T> : IModel where T : unmanaged, IFloatingPoi
                 // Cross-entropies on other outputs are refused by the spec; nothing else reaches here.
                 throw new NotSupportedException($"The managed engine has no loss {Spec.Loss} on a {activation.Name()} output.");
         }
+    }
+
+    /// <summary>y = x·scale, vectors first, then the rest one by one (the same multiplication on every element).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Scale(ReadOnlySpan<T> x, T scale, Span<T> y)
+    {
+        var xv = MemoryMarshal.Cast<T, Vector<T>>(x);
+        var yv = MemoryMarshal.Cast<T, Vector<T>>(y);
+        var s = new Vector<T>(scale);
+        for (int v = 0; v < xv.Length; v++) yv[v] = xv[v] * s;
+        for (int i = xv.Length * Vector<T>.Count; i < x.Length; i++) y[i] = x[i] * scale;
     }
 
     private int? FirstNonFiniteGradient()

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace Bridge.Managed.Kernels;
 
@@ -81,19 +82,32 @@ internal static class FloatActivations
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Softmax(ReadOnlySpan<float> nets, Span<float> outputs, int width)
     {
+        if (outputs.Length < nets.Length)
+            throw new ArgumentException($"{nets.Length} softmax nets need as many outputs; got {outputs.Length}.");
         int rows = nets.Length / width;
         var block = SoftmaxBlock(width);
+        ref float column = ref MemoryMarshal.GetArrayDataReference(block);
+        ref float source = ref MemoryMarshal.GetReference(nets);
+        ref float target = ref MemoryMarshal.GetReference(outputs);
+        // Lane l of a gathered column reads row l: l·width floats further on.
+        var rowOffsets = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * width;
         for (int r0 = 0; r0 < rows; r0 += 8)
         {
             int count = Math.Min(8, rows - r0);
-            // Missing rows of the last group are zeros: computed, never written back.
-            if (count < 8) block.AsSpan(0, 8 * width).Clear();
-            for (int l = 0; l < count; l++)
+            ref float group = ref Unsafe.Add(ref source, r0 * width);
+            if (count == 8 && Avx2.IsSupported)
             {
-                var row = nets.Slice((r0 + l) * width, width);
-                for (int j = 0; j < width; j++) block[8 * j + l] = row[j];
+                for (int j = 0; j < width; j++)
+                    Gather(ref Unsafe.Add(ref group, j), rowOffsets).StoreUnsafe(ref column, (nuint)(8 * j));
             }
-            ref float column = ref MemoryMarshal.GetArrayDataReference(block);
+            else
+            {
+                // Missing rows of the last group are zeros: computed, never written back.
+                if (count < 8) block.AsSpan(0, 8 * width).Clear();
+                for (int l = 0; l < count; l++)
+                    for (int j = 0; j < width; j++)
+                        Unsafe.Add(ref column, 8 * j + l) = Unsafe.Add(ref group, l * width + j);
+            }
             var max = Vector256.Create(float.NegativeInfinity);
             var nan = Vector256<float>.Zero;
             for (int j = 0; j < width; j++)
@@ -124,12 +138,18 @@ internal static class FloatActivations
             }
             for (int j = 0; j < width; j++)
                 (Vector256.LoadUnsafe(ref column, (nuint)(8 * j)) / sum).StoreUnsafe(ref column, (nuint)(8 * j));
+            ref float outputGroup = ref Unsafe.Add(ref target, r0 * width);
             for (int l = 0; l < count; l++)
-            {
-                var row = outputs.Slice((r0 + l) * width, width);
-                for (int j = 0; j < width; j++) row[j] = block[8 * j + l];
-            }
+                for (int j = 0; j < width; j++)
+                    Unsafe.Add(ref outputGroup, l * width + j) = Unsafe.Add(ref column, 8 * j + l);
         }
+    }
+
+    /// <summary>Eight floats at <paramref name="first"/> + each lane's offset (rows are checked to exist by the caller).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector256<float> Gather(ref float first, Vector256<int> offsets)
+    {
+        fixed (float* address = &first) return Avx2.GatherVector256(address, offsets, 4);
     }
 
     [ThreadStatic]

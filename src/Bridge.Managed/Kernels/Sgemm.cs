@@ -112,9 +112,14 @@ internal static unsafe class Sgemm
                             Avx.Store(panel + 16 * p, Avx.MaskLoad(source + p * m, mask0));
                             Avx.Store(panel + 16 * p + 8, Avx.MaskLoad(source + p * m + 8, mask1));
                         }
+                        // When these are C's only columns and C is written for the first time, a tile may store
+                        // whole rows of sixteen: what runs past a row lands at the start of rows below, which later
+                        // stores of this job overwrite; only the job's own rows may be reached.
+                        float* spillLimit = first && j0 == 0 ? c + end * m : null;
                         int i = start;
                         for (; i + 4 <= end; i += 4)
-                            Tile4xN(a + i * rowStride + p0 * sharedStride, rowStride, sharedStride, panel, c + i * m + j0, m, width, kc, rowBias, first, mask0, mask1);
+                            Tile4xN(a + i * rowStride + p0 * sharedStride, rowStride, sharedStride, panel, c + i * m + j0, m, width, kc, rowBias, first,
+                                mask0, mask1, spillLimit);
                         for (; i < end; i++)
                             Tile1xN(a + i * rowStride + p0 * sharedStride, sharedStride, panel, c + i * m + j0, width, kc, rowBias, first, mask0, mask1);
                     }
@@ -180,13 +185,14 @@ internal static unsafe class Sgemm
         Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(count)).AsSingle();
 
     /// <summary>
-    /// 4 rows × fewer than 16 columns, B from a zero-padded panel 16 wide and the bias (if any) padded likewise. The
-    /// tile is stored whole into a scratch block and its <paramref name="width"/> columns copied into C: masked stores
-    /// are slow, and C's columns past the width are neither read nor written.
+    /// 4 rows × fewer than 16 columns, B from a zero-padded panel 16 wide and the bias (if any) padded likewise. Masked
+    /// stores are slow, so the rows are stored as whole vectors: straight into C, in row order, when the last one's
+    /// sixteen values end before <paramref name="spillLimit"/> (see the caller); otherwise into a scratch block whose
+    /// <paramref name="width"/> columns are copied into C, leaving C's columns past the width untouched.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile4xN(float* a, int lda, int step, float* b, float* c, int ldc, int width, int k, float* bias, bool first,
-        Vector256<float> mask0, Vector256<float> mask1)
+        Vector256<float> mask0, Vector256<float> mask1, float* spillLimit)
     {
         Vector256<float> c00, c01, c10, c11, c20, c21, c30, c31;
         if (first)
@@ -219,6 +225,14 @@ internal static unsafe class Sgemm
             x = Vector256.Create(a3[p * step]);
             c30 = Fma.MultiplyAdd(x, b0, c30);
             c31 = Fma.MultiplyAdd(x, b1, c31);
+        }
+        if (c + 3 * ldc + 16 <= spillLimit)
+        {
+            Avx.Store(c, c00); Avx.Store(c + 8, c01);
+            Avx.Store(c + ldc, c10); Avx.Store(c + ldc + 8, c11);
+            Avx.Store(c + 2 * ldc, c20); Avx.Store(c + 2 * ldc + 8, c21);
+            Avx.Store(c + 3 * ldc, c30); Avx.Store(c + 3 * ldc + 8, c31);
+            return;
         }
         float* tile = stackalloc float[64];
         Avx.Store(tile, c00); Avx.Store(tile + 8, c01);

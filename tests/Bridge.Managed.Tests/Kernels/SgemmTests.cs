@@ -55,9 +55,12 @@ public sealed class SgemmTests
     public void Narrow_products_write_nothing_outside_their_output()
     {
         Skip.IfNot(Sgemm.Supported, "no AVX2/FMA here");
-        // The last columns go through a padded panel and a scratch tile: C sits between sentinels that must survive.
+        // The last columns go through a padded panel; tiles store whole rows of sixteen that run into the rows below
+        // (rewritten later) where that stays within the product, or go through a scratch tile: C sits between
+        // sentinels that must survive. Shapes: the digits output layer, products too short for a whole-row store,
+        // two blocks of the shared dimension (whole rows stored only in the first), and one shared between two cores.
         var rng = new Rng(5);
-        foreach (var (n, k, m) in new[] { (32, 32, 10), (5, 300, 3), (9, 7, 15) })
+        foreach (var (n, k, m) in new[] { (32, 32, 10), (5, 300, 3), (9, 7, 15), (40, 300, 6), (600, 700, 10) })
         {
             var a = Random(n * k, rng);
             var b = Random(k * m, rng);
