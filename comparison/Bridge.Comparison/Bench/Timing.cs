@@ -15,6 +15,9 @@ public readonly record struct Timed(double Best, double Median)
         var sorted = seconds.Order().ToArray();
         return new Timed(sorted[0], sorted[sorted.Length / 2]);
     }
+
+    /// <summary>Two timings of the same operation taken apart: the faster fastest round and the faster median.</summary>
+    public static Timed Faster(Timed first, Timed second) => new(Math.Min(first.Best, second.Best), Math.Min(first.Median, second.Median));
 }
 
 /// <summary>

@@ -31,7 +31,7 @@ public static class BenchCommand
         foreach (var row in rows)
             table.AddRow(Markup.Escape(row.Name), Markup.Escape(row.Managed), Markup.Escape(row.Other),
                 Ratio(row.Ratio), Ratio(row.MedianRatio), Markup.Escape(row.Target),
-                row.Met ? "[green]yes[/]" : "[red]no[/]", Markup.Escape(row.Limit));
+                row.Met switch { true => "[green]yes[/]", false => "[red]no[/]", null => "-" }, Markup.Escape(row.Limit));
         console.Write(table);
         console.MarkupLine("[grey]Figures are the fastest of several rounds, each round the mean of many calls; the median ratio shows how much a busy machine moved them.[/]");
     }
