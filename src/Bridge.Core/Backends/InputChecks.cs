@@ -22,6 +22,33 @@ public static class InputChecks
             throw new ArgumentException($"Input row {row}, column {col} is {inputs[row, col]} (NaN or infinite).", nameof(inputs));
     }
 
+    /// <summary>
+    /// Rows of a data set as <see cref="IGatheringModel.TrainStep"/> reads them fit the spec: the widths, at least one
+    /// row, every index a row of the data, and for categorical cross-entropy a label in range for each. Finiteness is
+    /// left to the model, which checks the values it converts.
+    /// </summary>
+    public static void Rows(ModelSpec spec, Matrix inputs, Matrix targets, int[]? labels, ReadOnlySpan<int> rows)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(targets);
+        if (inputs.Cols != spec.Inputs)
+            throw new ArgumentException($"Layer {WeightSet.LayerName(0)} expects inputs of width {spec.Inputs}; the data's inputs are {inputs.ShapeText}.");
+        if (targets.Cols != spec.Outputs || targets.Rows != inputs.Rows)
+            throw new ArgumentException(
+                $"Layer {WeightSet.LayerName(spec.Layers.Count - 1)} has {spec.Outputs} outputs and the data {inputs.Rows} rows; the targets are {targets.ShapeText}.");
+        if (labels is not null && labels.Length != inputs.Rows)
+            throw new ArgumentException($"The data has {inputs.Rows} rows but {labels.Length} labels.");
+        if (rows.IsEmpty) throw new ArgumentException("The step has no rows.");
+        bool needsLabels = spec.Loss == Loss.CategoricalCrossEntropy;
+        if (needsLabels && labels is null) throw new ArgumentException("Categorical cross-entropy needs integer labels; the data has none.");
+        foreach (int row in rows)
+        {
+            if ((uint)row >= (uint)inputs.Rows) throw new ArgumentException($"Row {row} is not a row of the data (0..{inputs.Rows - 1}).");
+            if (needsLabels && (uint)labels![row] >= (uint)spec.Outputs)
+                throw new ArgumentException($"Label {labels[row]} of sample {row} is outside the classes 0..{spec.Outputs - 1}.");
+        }
+    }
+
     /// <summary>The batch fits the spec (<see cref="Batch.EnsureFits"/>) and holds only finite inputs and targets.</summary>
     public static void Batch(ModelSpec spec, Batch batch)
     {

@@ -55,6 +55,24 @@ public sealed class BatchAssembler
         return batch;
     }
 
+    /// <summary>
+    /// One training step of <paramref name="model"/> on the samples of step <paramref name="step"/>: their row indices
+    /// to a model that reads the rows itself (<see cref="IGatheringModel"/>), the assembled batch to any other, or when
+    /// inputs are corrupted (the corruption is drawn into the assembled copy). <paramref name="count"/>: the samples.
+    /// </summary>
+    public StepResult TrainStep(IModel model, ReadOnlySpan<int> order, int step, ulong seed, int epoch, out int count)
+    {
+        if (model is IGatheringModel gathering && _corruption.IsNone)
+        {
+            int start = step * BatchSize;
+            count = Math.Min(BatchSize, order.Length - start);
+            return gathering.TrainStep(_data.Features, _targets, _labels, order.Slice(start, count));
+        }
+        var batch = Assemble(order, step, seed, epoch);
+        count = batch.Count;
+        return model.TrainStep(batch);
+    }
+
     private Batch NewBatch(int size) =>
         new(new Matrix(size, _data.FeatureCount), new Matrix(size, _targets.Cols), _labels is null ? null : new int[size]);
 }

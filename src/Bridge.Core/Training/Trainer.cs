@@ -41,12 +41,11 @@ public static class Trainer
             {
                 if (cancellation.IsCancellationRequested)
                     throw new TrainingCancelledException(epoch, step, history, cancellation);
-                var batch = assembler.Assemble(order, step, options.Seed, epoch);
-                var result = model.TrainStep(batch);
+                var result = assembler.TrainStep(model, order, step, options.Seed, epoch, out int count);
                 if (!result.Applied || !double.IsFinite(result.Loss))
                     throw new TrainingDivergedException(epoch, step, result.NonFiniteLayer, result.Loss, history);
-                lossSum += result.Loss * batch.Count;
-                seen += batch.Count;
+                lossSum += result.Loss * count;
+                seen += count;
                 history.StepsTaken++;
                 if (options.ProgressEverySteps > 0 && options.OnProgress is { } report && (step + 1) % options.ProgressEverySteps == 0)
                     report(new TrainingProgress(epoch, options.Epochs, step + 1, steps, lossSum / seen, null));

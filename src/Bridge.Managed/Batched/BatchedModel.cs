@@ -11,7 +11,7 @@ namespace Bridge.Managed.Batched;
 /// ∂E/∂W_l = O_(l−1)ᵀ·G_l, ∂E/∂b_l = Σ_rows G_l, G_(l−1) = (G_l·W_lᵀ) ⊙ f'(Net_(l−1)).
 /// Buffers are allocated on the first step of each batch size and reused, so training allocates nothing per step.
 /// </summary>
-internal sealed class BatchedModel<T> : IModel where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class BatchedModel<T> : IGatheringModel where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly T[][] _kernels, _biases, _kernelGradients, _biasGradients;
     private readonly T[][] _parameters, _gradients; // kernel and bias of every layer, in that order
@@ -61,24 +61,27 @@ internal sealed class BatchedModel<T> : IModel where T : unmanaged, IFloatingPoi
     {
         var work = Load(batch);
         Forward(work);
-        return BatchLoss(work, batch);
+        return BatchLoss(work);
     }
 
     public WeightSet Gradients(Batch batch)
     {
         var work = Load(batch);
         Forward(work);
-        Backward(work, batch);
+        Backward(work);
         return Snapshot(_kernelGradients, _biasGradients);
     }
 
+    public StepResult TrainStep(Batch batch) => Step(Load(batch));
+
+    public StepResult TrainStep(Matrix inputs, Matrix targets, int[]? labels, ReadOnlySpan<int> rows) => Step(Gather(inputs, targets, labels, rows));
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public StepResult TrainStep(Batch batch)
+    private StepResult Step(Workspace<T> work)
     {
-        var work = Load(batch);
         Forward(work);
-        double loss = BatchLoss(work, batch);
-        Backward(work, batch);
+        double loss = BatchLoss(work);
+        Backward(work);
         if (FirstNonFiniteGradient() is int layer) return StepResult.Refused(loss, WeightSet.LayerName(layer));
         if (!double.IsFinite(loss)) return StepResult.Refused(loss, null);
         _optimizer.Step(_parameters, _gradients);
@@ -117,17 +120,62 @@ internal sealed class BatchedModel<T> : IModel where T : unmanaged, IFloatingPoi
     {
         ArgumentNullException.ThrowIfNull(batch);
         batch.EnsureFits(Spec);
-        int n = batch.Count;
-        if (!_workspaces.TryGetValue(n, out var work))
-        {
-            // A training run uses at most two batch sizes (full and last); evaluation sizes come and go.
-            if (_workspaces.Count >= 4) _workspaces.Clear();
-            _workspaces[n] = work = new Workspace<T>(n, Spec.Inputs, Spec.Layers);
-        }
+        var work = WorkspaceFor(batch.Count);
         BatchedOptimizer<T>.FromDouble(batch.Inputs.Data, work.Inputs);
         BatchedOptimizer<T>.FromDouble(batch.Targets.Data, work.Targets);
         if (!FiniteScan.AllFinite<T>(work.Inputs) || !FiniteScan.AllFinite<T>(work.Targets)) ThrowNotFinite(batch);
+        batch.LabelSpan.CopyTo(work.Labels);
         return work;
+    }
+
+    /// <summary>
+    /// Rows <paramref name="rows"/> of a data set, checked and converted into the workspace of their count: the same
+    /// values <see cref="Load"/> makes of the batch they assemble into, without the float64 copy in between. Finiteness
+    /// is checked on the converted values as there, for the values the step reads: categorical cross-entropy reads the
+    /// labels, so its targets are neither converted nor checked. Nothing but the workspace has changed when it throws.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private Workspace<T> Gather(Matrix inputs, Matrix targets, int[]? labels, ReadOnlySpan<int> rows)
+    {
+        InputChecks.Rows(Spec, inputs, targets, labels, rows);
+        var work = WorkspaceFor(rows.Length);
+        RowGather<T>.Convert(inputs.Data, inputs.Cols, rows, work.Inputs);
+        bool readsTargets = Spec.Loss != Bridge.Loss.CategoricalCrossEntropy;
+        if (readsTargets) RowGather<T>.Convert(targets.Data, targets.Cols, rows, work.Targets);
+        if (labels is not null)
+            for (int k = 0; k < rows.Length; k++) work.Labels[k] = labels[rows[k]];
+        if (!FiniteScan.AllFinite<T>(work.Inputs) || (readsTargets && !FiniteScan.AllFinite<T>(work.Targets)))
+            ThrowNotFinite(inputs, readsTargets ? targets : null, rows);
+        return work;
+    }
+
+    private Workspace<T> WorkspaceFor(int batchSize)
+    {
+        if (!_workspaces.TryGetValue(batchSize, out var work))
+        {
+            // A training run uses at most two batch sizes (full and last); evaluation sizes come and go.
+            if (_workspaces.Count >= 4) _workspaces.Clear();
+            _workspaces[batchSize] = work = new Workspace<T>(batchSize, Spec.Inputs, Spec.Layers);
+        }
+        return work;
+    }
+
+    /// <summary>Names the first value of the rows that is not finite, or not finite once rounded to T (targets: if read).</summary>
+    private void ThrowNotFinite(Matrix inputs, Matrix? targets, ReadOnlySpan<int> rows)
+    {
+        foreach (var (matrix, what) in new[] { (inputs, "Input"), (targets, "Target") })
+            if (matrix is not null)
+                foreach (int row in rows)
+                    for (int col = 0; col < matrix.Cols; col++)
+                    {
+                        double value = matrix[row, col];
+                        if (!double.IsFinite(value))
+                            throw new ArgumentException($"{what} row {row}, column {col} of the data is {value} (NaN or infinite).");
+                        if (!T.IsFinite(T.CreateChecked(value)))
+                            throw new ArgumentException(
+                                $"{what} row {row}, column {col} of the data is {value}, beyond the range of {Spec.Precision.Name()}.");
+                    }
+        throw new InvalidOperationException("A converted value was not finite, yet every source value converts to a finite one.");
     }
 
     private void ThrowNotFinite(Batch batch)
@@ -159,11 +207,11 @@ internal sealed class BatchedModel<T> : IModel where T : unmanaged, IFloatingPoi
 
     /// <summary>Fills ∂E/∂W and ∂E/∂b of every layer from the forward pass in <paramref name="work"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Backward(Workspace<T> work, Batch batch)
+    private void Backward(Workspace<T> work)
     {
         int n = work.BatchSize;
         int last = _units.Length - 1;
-        OutputGradient(work, batch, work.NetGradients[last]);
+        OutputGradient(work, work.NetGradients[last]);
         for (int l = last; l >= 0; l--)
         {
             ReadOnlySpan<T> below = l == 0 ? work.Inputs : work.Outputs[l - 1];
@@ -178,7 +226,7 @@ internal sealed class BatchedModel<T> : IModel where T : unmanaged, IFloatingPoi
 
     /// <summary>∂E/∂Net of the output layer, E being the batch mean (hence the 1/N).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void OutputGradient(Workspace<T> work, Batch batch, Span<T> gradient)
+    private void OutputGradient(Workspace<T> work, Span<T> gradient)
     {
         int n = work.BatchSize, k = _units[^1];
         var outputs = work.Outputs[^1];
@@ -193,7 +241,7 @@ internal sealed class BatchedModel<T> : IModel where T : unmanaged, IFloatingPoi
                 Scale(outputs, inverseN, gradient);
                 for (int r = 0; r < n; r++)
                 {
-                    int at = r * k + batch.Labels![r];
+                    int at = r * k + work.Labels[r];
                     gradient[at] = (outputs[at] - T.One) * inverseN;
                 }
                 return;
@@ -224,7 +272,7 @@ internal sealed class BatchedModel<T> : IModel where T : unmanaged, IFloatingPoi
                 gradient.Clear();
                 for (int r = 0; r < n; r++)
                 {
-                    int label = batch.Labels![r];
+                    int label = work.Labels[r];
                     gradient[r * k + label] = -inverseN / outputs[r * k + label];
                 }
                 break;
@@ -236,7 +284,7 @@ internal sealed class BatchedModel<T> : IModel where T : unmanaged, IFloatingPoi
 
     /// <summary>E on the batch, accumulated in float64 from the T outputs; cross-entropies from the nets (stable).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private double BatchLoss(Workspace<T> work, Batch batch)
+    private double BatchLoss(Workspace<T> work)
     {
         int n = work.BatchSize, k = _units[^1];
         var outputs = work.Outputs[^1];
@@ -249,7 +297,7 @@ internal sealed class BatchedModel<T> : IModel where T : unmanaged, IFloatingPoi
             case Bridge.Loss.CategoricalCrossEntropy when activation == Activation.Softmax:
                 for (int r = 0; r < n; r++)
                 {
-                    int label = batch.Labels![r];
+                    int label = work.Labels[r];
                     double probability = double.CreateChecked(outputs[r * k + label]);
                     // −ln o_label from the softmax output; where that has underflowed, from the nets (logsumexp − net).
                     if (probability > 1e-30)

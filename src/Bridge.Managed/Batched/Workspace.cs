@@ -1,8 +1,8 @@
 namespace Bridge.Managed.Batched;
 
 /// <summary>
-/// The buffers one batch size needs, allocated once and reused every step: the batch converted to T, and each
-/// layer's nets, outputs and gradients with respect to the nets.
+/// The buffers one batch size needs, allocated once and reused every step: the batch converted to T (and its labels),
+/// and each layer's nets, outputs and gradients with respect to the nets.
 /// </summary>
 internal sealed class Workspace<T> where T : unmanaged
 {
@@ -11,6 +11,7 @@ internal sealed class Workspace<T> where T : unmanaged
         BatchSize = batchSize;
         Inputs = new T[batchSize * inputs];
         Targets = new T[batchSize * layers[^1].Units];
+        Labels = new int[batchSize];
         Nets = layers.Select(l => new T[batchSize * l.Units]).ToArray();
         Outputs = layers.Select(l => new T[batchSize * l.Units]).ToArray();
         NetGradients = layers.Select(l => new T[batchSize * l.Units]).ToArray();
@@ -29,6 +30,9 @@ internal sealed class Workspace<T> where T : unmanaged
     public int BatchSize { get; }
     public T[] Inputs { get; }
     public T[] Targets { get; }
+
+    /// <summary>The class of each sample, when the batch has labels (categorical cross-entropy reads them).</summary>
+    public int[] Labels { get; }
     public T[][] Nets { get; }
     public T[][] Outputs { get; }
 

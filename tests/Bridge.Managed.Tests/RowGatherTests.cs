@@ -1,0 +1,38 @@
+using Bridge.Managed.Batched;
+
+namespace Bridge.Managed.Tests;
+
+/// <summary>Gathered rows are the chosen rows, in the chosen order, each value rounded as a cast rounds it.</summary>
+public sealed class RowGatherTests
+{
+    [Fact]
+    public void Each_chosen_row_is_converted_into_its_place_for_every_width()
+    {
+        var rng = new Rng(13);
+        int[] rows = [4, 0, 4, 2, 5];
+        for (int width = 1; width <= 13; width++)
+        {
+            var source = new double[6 * width];
+            for (int i = 0; i < source.Length; i++) source[i] = rng.Uniform(-1e5, 1e5) * (1 + 1e-9);
+            var floats = new float[rows.Length * width + 3];
+            var doubles = new double[rows.Length * width];
+            RowGather<float>.Convert(source, width, rows, floats);
+            RowGather<double>.Convert(source, width, rows, doubles);
+            for (int k = 0; k < rows.Length; k++)
+                for (int c = 0; c < width; c++)
+                {
+                    double value = source[rows[k] * width + c];
+                    Assert.True((float)value == floats[k * width + c], $"width {width}, row {k}, column {c}");
+                    Assert.Equal(value, doubles[k * width + c]);
+                }
+            Assert.All(floats[(rows.Length * width)..], v => Assert.Equal(0, v));
+        }
+    }
+
+    [Fact]
+    public void A_buffer_too_small_for_the_rows_is_refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => RowGather<float>.Convert(new double[8], 4, [0, 1], new float[7]));
+        Assert.Contains("2 rows of 4 need 8 values", error.Message);
+    }
+}
