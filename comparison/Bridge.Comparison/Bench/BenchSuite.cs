@@ -77,10 +77,11 @@ public sealed class BenchSuite(bool quick, Action<string>? log = null)
             "one core on 0.3-MFLOP products against both cores' large-product rate; exp for 1,344 activations a step"));
         // For what limits the row above: the same floor at the rate one core multiplies large matrices (a step runs on
         // one core; splitting steps this small between cores was measured slower). No target: context.
-        double oneCoreRate = 2.0 * sizes[0] * sizes[0] * sizes[0] / oneCoreMatmul.Best;
+        double multiplyFlops = 2.0 * sizes[0] * sizes[0] * sizes[0];
+        double oneCoreRate = multiplyFlops / oneCoreMatmul.Best, oneCoreMedianRate = multiplyFlops / oneCoreMatmul.Median;
         double oneCoreFloor = digitsFlops / oneCoreRate;
         rows.Add(new BenchRow("digits epoch against the one-core floor", Milliseconds(managedEpoch.Best), $"floor {Milliseconds(oneCoreFloor)} at {Gflops(oneCoreRate)}",
-            managedEpoch.Best / oneCoreFloor, managedEpoch.Median / (digitsFlops * oneCoreMatmul.Median / (2.0 * sizes[0] * sizes[0] * sizes[0])), "-", null,
+            managedEpoch.Best / oneCoreFloor, managedEpoch.Median / (digitsFlops / oneCoreMedianRate), "-", null,
             "the exponentials, conversions, checks, loss and update around the products"));
 
         if (torchStep is { } ts)
