@@ -5,7 +5,8 @@ namespace Bridge;
 /// <summary>
 /// Cuts an epoch's sample order into <see cref="Batch"/>es: gathers rows into buffers allocated once (a full-size
 /// batch and, if the set does not divide evenly, a last smaller one) and corrupts autoencoder inputs.
-/// Handing out the same buffers every step keeps training free of allocation.
+/// Handing out the same buffers every step keeps training free of allocation; they are made at the first batch of
+/// their size, so a run whose model reads its rows itself makes none.
 /// </summary>
 public sealed class BatchAssembler
 {
@@ -13,8 +14,7 @@ public sealed class BatchAssembler
     private readonly Matrix _targets;
     private readonly int[]? _labels;
     private readonly Corruption _corruption;
-    private readonly Batch _full;
-    private readonly Batch? _last;
+    private Batch? _full, _last;
 
     public BatchAssembler(Dataset data, ModelSpec spec, int batchSize)
     {
@@ -24,9 +24,6 @@ public sealed class BatchAssembler
         _labels = spec is Autoencoder ? null : data.Labels;
         _corruption = spec is Autoencoder ae ? ae.Corruption : Corruption.None;
         BatchSize = Math.Min(batchSize, data.Count);
-        _full = NewBatch(BatchSize);
-        int remainder = data.Count % BatchSize;
-        _last = remainder == 0 ? null : NewBatch(remainder);
     }
 
     public int BatchSize { get; }
@@ -42,7 +39,7 @@ public sealed class BatchAssembler
     {
         int start = step * BatchSize;
         int count = Math.Min(BatchSize, order.Length - start);
-        var batch = count == BatchSize ? _full : _last!;
+        var batch = count == BatchSize ? _full ??= NewBatch(count) : _last is { } last && last.Count == count ? last : _last = NewBatch(count);
         int inputs = _data.FeatureCount, outputs = _targets.Cols;
         for (int k = 0; k < count; k++)
         {
