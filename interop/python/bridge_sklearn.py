@@ -114,19 +114,6 @@ class SklearnNet:
         y = self._x(y)
         return y.reshape(-1, 1) if y.ndim == 1 else y
 
-    def gradients(self, x, y):
-        """∂E/∂W and ∂E/∂b by scikit-learn's own ``_backprop`` (alpha is 0, so no penalty term)."""
-        m = self.model
-        x = self._x(x)
-        targets = self._targets(y)
-        n_layers = len(m.coefs_) + 1
-        activations = [x] + [None] * (n_layers - 1)
-        deltas = [None] * (n_layers - 1)
-        coef_grads = [np.empty_like(c) for c in m.coefs_]
-        intercept_grads = [np.empty_like(b) for b in m.intercepts_]
-        loss, coef_grads, intercept_grads = m._backprop(x, targets, activations, deltas, coef_grads, intercept_grads)
-        return [np.ascontiguousarray(g) for g in coef_grads], [np.ascontiguousarray(g) for g in intercept_grads], float(loss)
-
     def _backprop(self, x, y):
         """scikit-learn's own ``_backprop`` on a batch: (loss, outputs, kernel gradients, bias gradients)."""
         m = self.model
