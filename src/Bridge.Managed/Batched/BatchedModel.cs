@@ -145,7 +145,7 @@ internal sealed class BatchedModel<T> : IGatheringModel where T : unmanaged, IFl
         if (labels is not null)
             for (int k = 0; k < rows.Length; k++) work.Labels[k] = labels[rows[k]];
         if (!FiniteScan.AllFinite<T>(work.Inputs) || (readsTargets && !FiniteScan.AllFinite<T>(work.Targets)))
-            ThrowNotFinite(inputs, readsTargets ? targets : null, rows);
+            ThrowNotFinite(inputs, readsTargets ? targets : null, rows, "the data");
         return work;
     }
 
@@ -160,34 +160,29 @@ internal sealed class BatchedModel<T> : IGatheringModel where T : unmanaged, IFl
         return work;
     }
 
-    /// <summary>Names the first value of the rows that is not finite, or not finite once rounded to T (targets: if read).</summary>
-    private void ThrowNotFinite(Matrix inputs, Matrix? targets, ReadOnlySpan<int> rows)
-    {
-        foreach (var (matrix, what) in new[] { (inputs, "Input"), (targets, "Target") })
-            if (matrix is not null)
-                foreach (int row in rows)
-                    for (int col = 0; col < matrix.Cols; col++)
-                    {
-                        double value = matrix[row, col];
-                        if (!double.IsFinite(value))
-                            throw new ArgumentException($"{what} row {row}, column {col} of the data is {value} (NaN or infinite).");
-                        if (!T.IsFinite(T.CreateChecked(value)))
-                            throw new ArgumentException(
-                                $"{what} row {row}, column {col} of the data is {value}, beyond the range of {Spec.Precision.Name()}.");
-                    }
-        throw new InvalidOperationException("A converted value was not finite, yet every source value converts to a finite one.");
-    }
+    private void ThrowNotFinite(Batch batch) =>
+        ThrowNotFinite(batch.Inputs, batch.Targets, Enumerable.Range(0, batch.Count).ToArray(), "the batch");
 
-    private void ThrowNotFinite(Batch batch)
+    /// <summary>
+    /// Names the first value of <paramref name="rows"/> of the inputs, then of the targets (when read), that is not
+    /// finite; only if there is none, the first that is not finite once rounded to T.
+    /// </summary>
+    private void ThrowNotFinite(Matrix inputs, Matrix? targets, ReadOnlySpan<int> rows, string source)
     {
-        InputChecks.Batch(Spec, batch);
-        // Every float64 value is finite, so one is too large for float32.
-        foreach (var (matrix, what) in new[] { (batch.Inputs, "Input"), (batch.Targets, "Target") })
-            for (int i = 0; i < matrix.Data.Length; i++)
-                if (!T.IsFinite(T.CreateChecked(matrix.Data[i])))
-                    throw new ArgumentException(
-                        $"{what} row {i / matrix.Cols}, column {i % matrix.Cols} of the batch is {matrix.Data[i]}, beyond the range of {Spec.Precision.Name()}.");
-        throw new InvalidOperationException("A converted batch value was not finite, yet every source value converts to a finite one.");
+        foreach (bool rounded in new[] { false, true })
+            foreach (var (matrix, what) in new[] { (inputs, "Input"), (targets, "Target") })
+                if (matrix is not null)
+                    foreach (int row in rows)
+                        for (int col = 0; col < matrix.Cols; col++)
+                        {
+                            double value = matrix[row, col];
+                            if (!rounded && !double.IsFinite(value))
+                                throw new ArgumentException($"{what} row {row}, column {col} of {source} is {value} (NaN or infinite).");
+                            if (rounded && !T.IsFinite(T.CreateChecked(value)))
+                                throw new ArgumentException(
+                                    $"{what} row {row}, column {col} of {source} is {value}, beyond the range of {Spec.Precision.Name()}.");
+                        }
+        throw new InvalidOperationException("A converted value was not finite, yet every source value converts to a finite one.");
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
