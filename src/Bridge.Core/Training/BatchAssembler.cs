@@ -37,13 +37,12 @@ public sealed class BatchAssembler
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Batch Assemble(ReadOnlySpan<int> order, int step, ulong seed, int epoch)
     {
-        int start = step * BatchSize;
-        int count = Math.Min(BatchSize, order.Length - start);
-        var batch = count == BatchSize ? _full ??= NewBatch(count) : _last is { } last && last.Count == count ? last : _last = NewBatch(count);
+        var rows = RowsOf(order, step);
+        var batch = BufferFor(rows.Length);
         int inputs = _data.FeatureCount, outputs = _targets.Cols;
-        for (int k = 0; k < count; k++)
+        for (int k = 0; k < rows.Length; k++)
         {
-            int n = order[start + k];
+            int n = rows[k];
             _data.Features.Data.AsSpan(n * inputs, inputs).CopyTo(batch.Inputs.Data.AsSpan(k * inputs, inputs));
             _targets.Data.AsSpan(n * outputs, outputs).CopyTo(batch.Targets.Data.AsSpan(k * outputs, outputs));
             if (_labels is not null) batch.Labels![k] = _labels[n];
@@ -61,13 +60,28 @@ public sealed class BatchAssembler
     {
         if (model is IGatheringModel gathering && _corruption.IsNone)
         {
-            int start = step * BatchSize;
-            count = Math.Min(BatchSize, order.Length - start);
-            return gathering.TrainStep(_data.Features, _targets, _labels, order.Slice(start, count));
+            var rows = RowsOf(order, step);
+            count = rows.Length;
+            return gathering.TrainStep(_data.Features, _targets, _labels, rows);
         }
         var batch = Assemble(order, step, seed, epoch);
         count = batch.Count;
         return model.TrainStep(batch);
+    }
+
+    /// <summary>The samples of step <paramref name="step"/>: its slice of the epoch's order (the last one may be shorter).</summary>
+    private ReadOnlySpan<int> RowsOf(ReadOnlySpan<int> order, int step)
+    {
+        int start = step * BatchSize;
+        return order.Slice(start, Math.Min(BatchSize, order.Length - start));
+    }
+
+    /// <summary>The reused batch of <paramref name="size"/> samples, made at its first use.</summary>
+    private Batch BufferFor(int size)
+    {
+        if (size == BatchSize) return _full ??= NewBatch(size);
+        if (_last?.Count != size) _last = NewBatch(size);
+        return _last;
     }
 
     private Batch NewBatch(int size) =>
