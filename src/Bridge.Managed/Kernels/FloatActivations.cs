@@ -1,7 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace Bridge.Managed.Kernels;
 
@@ -89,21 +88,16 @@ internal static class FloatActivations
         ref float column = ref MemoryMarshal.GetArrayDataReference(block);
         ref float source = ref MemoryMarshal.GetReference(nets);
         ref float target = ref MemoryMarshal.GetReference(outputs);
-        // Lane l of a gathered column reads row l: l·width floats further on.
-        var rowOffsets = Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7) * width;
         for (int r0 = 0; r0 < rows; r0 += 8)
         {
             int count = Math.Min(8, rows - r0);
-            ref float group = ref Unsafe.Add(ref source, r0 * width);
-            if (count == 8 && Avx2.IsSupported)
-            {
-                for (int j = 0; j < width; j++)
-                    Gather(ref Unsafe.Add(ref group, j), rowOffsets).StoreUnsafe(ref column, (nuint)(8 * j));
-            }
+            // The block is the group's 8 × width nets transposed.
+            if (count == 8) Transposition.Transpose(nets.Slice(r0 * width, 8 * width), 8, width, block);
             else
             {
                 // Missing rows of the last group are zeros: computed, never written back.
-                if (count < 8) block.AsSpan(0, 8 * width).Clear();
+                block.AsSpan(0, 8 * width).Clear();
+                ref float group = ref Unsafe.Add(ref source, r0 * width);
                 for (int l = 0; l < count; l++)
                     for (int j = 0; j < width; j++)
                         Unsafe.Add(ref column, 8 * j + l) = Unsafe.Add(ref group, l * width + j);
@@ -138,18 +132,15 @@ internal static class FloatActivations
             }
             for (int j = 0; j < width; j++)
                 (Vector256.LoadUnsafe(ref column, (nuint)(8 * j)) / sum).StoreUnsafe(ref column, (nuint)(8 * j));
-            ref float outputGroup = ref Unsafe.Add(ref target, r0 * width);
-            for (int l = 0; l < count; l++)
-                for (int j = 0; j < width; j++)
-                    Unsafe.Add(ref outputGroup, l * width + j) = Unsafe.Add(ref column, 8 * j + l);
+            if (count == 8) Transposition.Transpose<float>(block.AsSpan(0, 8 * width), width, 8, outputs.Slice(r0 * width, 8 * width));
+            else
+            {
+                ref float outputGroup = ref Unsafe.Add(ref target, r0 * width);
+                for (int l = 0; l < count; l++)
+                    for (int j = 0; j < width; j++)
+                        Unsafe.Add(ref outputGroup, l * width + j) = Unsafe.Add(ref column, 8 * j + l);
+            }
         }
-    }
-
-    /// <summary>Eight floats at <paramref name="first"/> + each lane's offset (rows are checked to exist by the caller).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe Vector256<float> Gather(ref float first, Vector256<int> offsets)
-    {
-        fixed (float* address = &first) return Avx2.GatherVector256(address, offsets, 4);
     }
 
     [ThreadStatic]
