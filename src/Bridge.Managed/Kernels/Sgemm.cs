@@ -185,6 +185,13 @@ internal static unsafe class Sgemm
         Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(count)).AsSingle();
 
     /// <summary>
+    /// <see cref="Start"/> for a tile narrower than 16: the bias is padded (whole vectors load), C is not (masked).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> StartPadded(float* bias, float* c, bool first, Vector256<float> mask) =>
+        first ? bias == null ? Vector256<float>.Zero : Avx.LoadVector256(bias) : Avx.MaskLoad(c, mask);
+
+    /// <summary>
     /// 4 rows × fewer than 16 columns, B from a zero-padded panel 16 wide and the bias (if any) padded likewise. Masked
     /// stores are slow, so the rows are stored as whole vectors: straight into C, in row order, when the last one's
     /// sixteen values end before <paramref name="spillLimit"/> (see the caller); otherwise into a scratch block whose
@@ -194,19 +201,11 @@ internal static unsafe class Sgemm
     private static void Tile4xN(float* a, int lda, int step, float* b, float* c, int ldc, int width, int k, float* bias, bool first,
         Vector256<float> mask0, Vector256<float> mask1, float* spillLimit)
     {
-        Vector256<float> c00, c01, c10, c11, c20, c21, c30, c31;
-        if (first)
-        {
-            c00 = c10 = c20 = c30 = bias == null ? Vector256<float>.Zero : Avx.LoadVector256(bias);
-            c01 = c11 = c21 = c31 = bias == null ? Vector256<float>.Zero : Avx.LoadVector256(bias + 8);
-        }
-        else
-        {
-            c00 = Avx.MaskLoad(c, mask0); c01 = Avx.MaskLoad(c + 8, mask1);
-            c10 = Avx.MaskLoad(c + ldc, mask0); c11 = Avx.MaskLoad(c + ldc + 8, mask1);
-            c20 = Avx.MaskLoad(c + 2 * ldc, mask0); c21 = Avx.MaskLoad(c + 2 * ldc + 8, mask1);
-            c30 = Avx.MaskLoad(c + 3 * ldc, mask0); c31 = Avx.MaskLoad(c + 3 * ldc + 8, mask1);
-        }
+        float* bias1 = bias == null ? null : bias + 8;
+        var c00 = StartPadded(bias, c, first, mask0); var c01 = StartPadded(bias1, c + 8, first, mask1);
+        var c10 = StartPadded(bias, c + ldc, first, mask0); var c11 = StartPadded(bias1, c + ldc + 8, first, mask1);
+        var c20 = StartPadded(bias, c + 2 * ldc, first, mask0); var c21 = StartPadded(bias1, c + 2 * ldc + 8, first, mask1);
+        var c30 = StartPadded(bias, c + 3 * ldc, first, mask0); var c31 = StartPadded(bias1, c + 3 * ldc + 8, first, mask1);
         float* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda;
         for (int p = 0; p < k; p++)
         {
@@ -246,17 +245,8 @@ internal static unsafe class Sgemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile1xN(float* a, int step, float* b, float* c, int width, int k, float* bias, bool first, Vector256<float> mask0, Vector256<float> mask1)
     {
-        Vector256<float> c0, c1;
-        if (first)
-        {
-            c0 = bias == null ? Vector256<float>.Zero : Avx.LoadVector256(bias);
-            c1 = bias == null ? Vector256<float>.Zero : Avx.LoadVector256(bias + 8);
-        }
-        else
-        {
-            c0 = Avx.MaskLoad(c, mask0);
-            c1 = Avx.MaskLoad(c + 8, mask1);
-        }
+        var c0 = StartPadded(bias, c, first, mask0);
+        var c1 = StartPadded(bias == null ? null : bias + 8, c + 8, first, mask1);
         for (int p = 0; p < k; p++)
         {
             var x = Vector256.Create(a[p * step]);
