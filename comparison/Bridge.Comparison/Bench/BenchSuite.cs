@@ -28,8 +28,8 @@ public sealed class BenchSuite(bool quick, Action<string>? log = null)
 
         // Every managed figure first, then every torch one: libtorch's worker threads keep spinning for a while
         // after each operation, and interleaved they would take the second core from the managed runs.
-        var managedMatmul = sizes.Select(ManagedMatmulSeconds).ToArray();
-        var oneCoreMatmul = OneCoreMatmulSeconds(sizes[0]);
+        var managedMatmul = sizes.Select(size => ManagedMatmulSeconds(size)).ToArray();
+        var oneCoreMatmul = ManagedMatmulSeconds(sizes[0], oneCore: true);
         var managedEpoch = EpochSeconds(ManagedBackend.Batched, digitsSpec, digits, 32);
         var managedStep = OnlineStepSeconds(ManagedBackend.Batched, xorSpec);
         long allocated = AllocationPerStep(digitsSpec);
@@ -46,7 +46,7 @@ public sealed class BenchSuite(bool quick, Action<string>? log = null)
         // Both cores are not always equally free on a shared machine (a busy spell halves the second core's share):
         // the managed multiplies are timed again at the end, and the faster of the two timings stands for them, so
         // the floor below is not raised by one slow spell.
-        managedMatmul = managedMatmul.Zip(sizes.Select(ManagedMatmulSeconds), Timed.Faster).ToArray();
+        managedMatmul = managedMatmul.Zip(sizes.Select(size => ManagedMatmulSeconds(size)), Timed.Faster).ToArray();
 
         var rows = new List<BenchRow>();
         // The fastest matrix multiply of either side sets the arithmetic floor of the epochs.
@@ -147,20 +147,16 @@ public sealed class BenchSuite(bool quick, Action<string>? log = null)
         return (GC.GetAllocatedBytesForCurrentThread() - before) / 1000;
     }
 
-    private Timed ManagedMatmulSeconds(int size)
+    /// <summary>
+    /// The managed multiply: as training calls it (large products shared between the cores), or with
+    /// <paramref name="oneCore"/> on the calling thread alone, the rate one training step's products can reach.
+    /// </summary>
+    private unsafe Timed ManagedMatmulSeconds(int size, bool oneCore = false)
     {
-        log?.Invoke($"managed: {size}×{size} matmul");
+        log?.Invoke($"managed: {size}×{size} matmul{(oneCore ? " on one core" : "")}");
         var (a, b) = (RandomFloats(size * size, 1), RandomFloats(size * size, 2));
         var c = new float[size * size];
-        return Timing.Measure(() => Bridge.Managed.Kernels.Gemm<float>.MultiplyAddBias(a, size, size, b, size, [], c), _rounds, roundSeconds: 0.3);
-    }
-
-    /// <summary>The managed multiply on the calling thread alone: the rate one training step's products can reach.</summary>
-    private unsafe Timed OneCoreMatmulSeconds(int size)
-    {
-        log?.Invoke($"managed: {size}×{size} matmul on one core");
-        var (a, b) = (RandomFloats(size * size, 1), RandomFloats(size * size, 2));
-        var c = new float[size * size];
+        if (!oneCore) return Timing.Measure(() => Bridge.Managed.Kernels.Gemm<float>.MultiplyAddBias(a, size, size, b, size, [], c), _rounds, roundSeconds: 0.3);
         return Timing.Measure(() =>
         {
             fixed (float* pa = a, pb = b, pc = c)
