@@ -1,8 +1,13 @@
 using Bridge.Managed;
+using Bridge.Managed.Kernels;
 
 namespace Bridge.Managed.Tests;
 
-/// <summary>The batched path allocates nothing per training step once its buffers exist, on batches and on rows (an allocation count, not a timing).</summary>
+/// <summary>
+/// The batched path allocates nothing per training step once its buffers exist, on batches and on rows, on the calling
+/// thread and on the worker that computes half of a split batch (an allocation count, not a timing).
+/// </summary>
+[Collection(WorkerPoolCollection.Name)]
 public sealed class AllocationTests
 {
     [Theory]
@@ -39,6 +44,78 @@ public sealed class AllocationTests
             allocated = GC.GetAllocatedBytesForCurrentThread() - before;
             Assert.True(allocated == 0, $"{spec}: {allocated} bytes allocated over 1,000 steps on rows");
         }
+    }
+
+    [SkippableTheory]
+    [InlineData(Precision.Float32)]
+    [InlineData(Precision.Float64)]
+    public void Split_steps_allocate_nothing_on_the_worker_either(Precision precision)
+    {
+        Skip.If(Environment.ProcessorCount == 1, "one core: no worker");
+        var spec = new Mlp(64, new Dense(32, Activation.Sigmoid), new Dense(10, Activation.Softmax)) { Precision = precision, Optimizer = new Adam(0.01) };
+        using var model = ManagedBackend.Batched.Build(spec, 1);
+        var full = RandomNets.Batch(spec, new Rng(1), 32);
+        var last = RandomNets.Batch(spec, new Rng(2), 5);
+        var pool = WorkerPool.Shared;
+        long before, halves;
+        pool.Placement = WorkerPool.PairPlacement.OnWorker;
+        try
+        {
+            // Warm up past the JIT's tiering, with every half on the worker (its copy of the weights is made at the first).
+            for (int i = 0; i < 500; i++) model.TrainStep(i % 10 == 9 ? last : full);
+            Thread.Sleep(300);
+            for (int i = 0; i < 500; i++) model.TrainStep(i % 10 == 9 ? last : full);
+            before = WorkerAllocatedBytes();
+            halves = pool.PairPartsOnWorkers;
+            for (int i = 0; i < 1000; i++) model.TrainStep(i % 10 == 9 ? last : full);
+        }
+        finally
+        {
+            pool.Placement = WorkerPool.PairPlacement.Offered;
+        }
+        long allocated = WorkerAllocatedBytes() - before;
+        Assert.Equal(900, pool.PairPartsOnWorkers - halves - 1);
+        Assert.True(allocated == 0, $"{spec}: {allocated} bytes allocated on the worker over 1,000 steps");
+    }
+
+    /// <summary>The bytes the pool's worker has allocated so far, read on the worker by a pair placed there.</summary>
+    private static long WorkerAllocatedBytes()
+    {
+        var probe = new WorkerAllocationProbe();
+        var pool = WorkerPool.Shared;
+        var placement = pool.Placement;
+        pool.Placement = WorkerPool.PairPlacement.OnWorker;
+        try
+        {
+            pool.RunPair(probe);
+        }
+        finally
+        {
+            pool.Placement = placement;
+        }
+        Assert.True(probe.OnWorker);
+        return probe.Bytes;
+    }
+
+    private sealed class WorkerAllocationProbe : IPairJob
+    {
+        private volatile bool _onWorker;
+
+        public long Bytes { get; private set; }
+        public bool OnWorker => _onWorker;
+
+        public void Part(int part, bool onWorker)
+        {
+            if (part == 1 && onWorker)
+            {
+                Bytes = GC.GetAllocatedBytesForCurrentThread();
+                _onWorker = true;
+            }
+        }
+
+        public void Both() { }
+
+        public void Finish(int part, bool together) { }
     }
 
     [Fact]

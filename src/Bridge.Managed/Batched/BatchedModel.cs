@@ -1,36 +1,48 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using Bridge.Managed.Kernels;
 
 namespace Bridge.Managed.Batched;
 
 /// <summary>
-/// The fast path: the whole batch at once in matrix form, computing in T (float or double).
-/// Forward: Net_l = O_(l−1)·W_l + b_l, O_l = f(Net_l). Backward, with G_l = ∂E/∂Net_l:
-/// ∂E/∂W_l = O_(l−1)ᵀ·G_l, ∂E/∂b_l = Σ_rows G_l, G_(l−1) = (G_l·W_lᵀ) ⊙ f'(Net_(l−1)).
-/// Buffers are allocated on the first step of each batch size and reused, so training allocates nothing per step.
+/// The fast path: the whole batch at once in matrix form (<see cref="Backpropagation{T}"/>), computing in T (float or
+/// double). Buffers are allocated on the first step of each batch size and reused, so training allocates nothing per
+/// step. A batch big enough to pay for it is computed in two halves (<see cref="BatchHalves"/>), one on each of two
+/// cores when the machine has them; the second core keeps its own copy of the weights (<see cref="WeightReplica{T}"/>).
+/// Either way every number is the same.
 /// </summary>
-internal sealed class BatchedModel<T> : IGatheringModel where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class BatchedModel<T> : IGatheringModel, IPairJob where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly T[][] _kernels, _biases, _kernelGradients, _biasGradients;
-    private readonly T[][] _parameters, _gradients; // kernel and bias of every layer, in that order
+    private readonly ParameterSet<T> _weights, _gradients;
     private readonly BatchedOptimizer<T> _optimizer;
-    private readonly Dictionary<int, Workspace<T>> _workspaces = [];
+    private readonly Backpropagation<T> _backpropagation;
+    private readonly Dictionary<int, StepBuffers<T>> _buffers = [];
     private readonly int[] _units;
+    private WeightReplica<T>? _replica;
+
+    /// <summary>Counts every change to the weights or optimizer state that the replica did not make alongside.</summary>
+    private long _version;
+
+    // The batch being computed and what to compute: read by both parts, on whichever thread each runs.
+    private StepBuffers<T>? _current;
+    private Pass _pass;
+
+    // What the calling thread's Finish settled.
+    private StepOutcome _outcome;
+
+    private enum Pass { Loss, Gradients, Step }
+
+    /// <summary>A step's result as the part on the calling thread settled it.</summary>
+    private readonly record struct StepOutcome(double Loss, bool GradientsFinite, bool Applied);
 
     public BatchedModel(ModelSpec spec, WeightSet initialWeights)
     {
         Spec = spec;
         _units = spec.Layers.Select(l => l.Units).ToArray();
-        var shapes = spec.LayerShapes();
-        _kernels = shapes.Select(s => new T[s.Inputs * s.Outputs]).ToArray();
-        _biases = shapes.Select(s => new T[s.Outputs]).ToArray();
-        _kernelGradients = shapes.Select(s => new T[s.Inputs * s.Outputs]).ToArray();
-        _biasGradients = shapes.Select(s => new T[s.Outputs]).ToArray();
-        _parameters = Interleave(_kernels, _biases);
-        _gradients = Interleave(_kernelGradients, _biasGradients);
-        _optimizer = new BatchedOptimizer<T>(spec.Optimizer, _parameters);
+        _weights = new ParameterSet<T>(spec.LayerShapes());
+        _gradients = new ParameterSet<T>(spec.LayerShapes());
+        _optimizer = new BatchedOptimizer<T>(spec.Optimizer, _weights.Arrays);
+        _backpropagation = new Backpropagation<T>(spec);
         SetWeights(initialWeights);
     }
 
@@ -49,7 +61,7 @@ internal sealed class BatchedModel<T> : IGatheringModel where T : unmanaged, IFl
         {
             var nets = new T[n * _units[l]];
             var outputs = new T[n * _units[l]];
-            Gemm<T>.MultiplyAddBias(current, n, width, _kernels[l], _units[l], _biases[l], nets);
+            Gemm<T>.MultiplyAddBias(current, n, width, _weights.Kernels[l], _units[l], _weights.Biases[l], nets);
             ActivationKernels<T>.Forward(Spec.Layers[l].Activation, nets, outputs, _units[l]);
             current = outputs;
             width = _units[l];
@@ -57,38 +69,27 @@ internal sealed class BatchedModel<T> : IGatheringModel where T : unmanaged, IFl
         return new Matrix(n, width, BatchedOptimizer<T>.ToDouble(current));
     }
 
-    public double Loss(Batch batch)
-    {
-        var work = Load(batch);
-        Forward(work);
-        return BatchLoss(work);
-    }
+    public double Loss(Batch batch) => Run(Load(batch), Pass.Loss).Loss;
 
     public WeightSet Gradients(Batch batch)
     {
-        var work = Load(batch);
-        Forward(work);
-        Backward(work);
-        return Snapshot(_kernelGradients, _biasGradients);
+        Run(Load(batch), Pass.Gradients);
+        return Snapshot(_gradients);
     }
 
     public StepResult TrainStep(Batch batch) => Step(Load(batch));
 
     public StepResult TrainStep(Matrix inputs, Matrix targets, int[]? labels, ReadOnlySpan<int> rows) => Step(Gather(inputs, targets, labels, rows));
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private StepResult Step(Workspace<T> work)
+    private StepResult Step(StepBuffers<T> buffers)
     {
-        Forward(work);
-        double loss = BatchLoss(work);
-        Backward(work);
-        if (FirstNonFiniteGradient() is int layer) return StepResult.Refused(loss, WeightSet.LayerName(layer));
-        if (!double.IsFinite(loss)) return StepResult.Refused(loss, null);
-        _optimizer.Step(_parameters, _gradients);
-        return StepResult.Done(loss);
+        var outcome = Run(buffers, Pass.Step);
+        if (!outcome.GradientsFinite) return StepResult.Refused(outcome.Loss, WeightSet.LayerName(_gradients.FirstNonFiniteLayer()));
+        if (!outcome.Applied) return StepResult.Refused(outcome.Loss, null);
+        return StepResult.Done(outcome.Loss);
     }
 
-    public WeightSet GetWeights() => Snapshot(_kernels, _biases);
+    public WeightSet GetWeights() => Snapshot(_weights);
 
     public void SetWeights(WeightSet weights)
     {
@@ -96,72 +97,230 @@ internal sealed class BatchedModel<T> : IGatheringModel where T : unmanaged, IFl
         weights.EnsureMatches(Spec);
         if (weights.FirstNonFiniteLayer() is string layer)
             throw new ArgumentException($"The weights of layer {layer} are not all finite.");
-        for (int l = 0; l < _kernels.Length; l++)
+        for (int l = 0; l < _units.Length; l++)
         {
-            BatchedOptimizer<T>.FromDouble(weights.Layers[l].Kernel, _kernels[l]);
-            BatchedOptimizer<T>.FromDouble(weights.Layers[l].Bias, _biases[l]);
+            BatchedOptimizer<T>.FromDouble(weights.Layers[l].Kernel, _weights.Kernels[l]);
+            BatchedOptimizer<T>.FromDouble(weights.Layers[l].Bias, _weights.Biases[l]);
         }
+        _version++;
     }
 
     public OptimizerState GetOptimizerState() => _optimizer.GetState(Spec);
 
-    public void SetOptimizerState(OptimizerState state) => _optimizer.SetState(state, Spec);
+    public void SetOptimizerState(OptimizerState state)
+    {
+        _optimizer.SetState(state, Spec);
+        _version++;
+    }
 
     public void Dispose() { }
 
     /// <summary>
-    /// The batch, checked and converted to T into the workspace of its size. Finiteness is checked on the converted
-    /// values, the ones the step uses, in one pass instead of a pass over the float64 batch and another to convert;
-    /// only when that finds something does the float64 batch get looked at, to name the culprit. Nothing but the
-    /// workspace has changed when it throws.
+    /// Computes the batch (a split batch's halves at once, where a second core is free), then its mean loss and, past the
+    /// forward pass, its gradients in <see cref="_gradients"/> (a split batch's halves' sums added, first half first); a
+    /// step then updates the weights when the gradients and the loss are finite. Finiteness of the inputs is checked on
+    /// the values converted, the ones the step uses; only when that finds something does the float64 source get looked
+    /// at, to name the culprit, and then nothing but the workspaces and the gradients has changed.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private Workspace<T> Load(Batch batch)
+    private StepOutcome Run(StepBuffers<T> buffers, Pass pass)
     {
-        ArgumentNullException.ThrowIfNull(batch);
-        batch.EnsureFits(Spec);
-        var work = WorkspaceFor(batch.Count);
-        BatchedOptimizer<T>.FromDouble(batch.Inputs.Data, work.Inputs);
-        BatchedOptimizer<T>.FromDouble(batch.Targets.Data, work.Targets);
-        if (!FiniteScan.AllFinite<T>(work.Inputs) || !FiniteScan.AllFinite<T>(work.Targets)) ThrowNotFinite(batch);
-        batch.LabelSpan.CopyTo(work.Labels);
-        return work;
+        _current = buffers;
+        _pass = pass;
+        _outcome = default;
+        try
+        {
+            if (buffers.Split > 0) WorkerPool.Shared.RunPair(this);
+            else
+            {
+                ((IPairJob)this).Both();
+                ((IPairJob)this).Finish(0, together: false);
+            }
+        }
+        catch
+        {
+            // One half may have updated its copy of the weights and the other not: the replica starts again from the model's.
+            _version++;
+            throw;
+        }
+        finally
+        {
+            _current = null;
+        }
+        if (!InputsFinite(buffers))
+        {
+            var source = buffers.Source;
+            ThrowNotFinite(source.Inputs, source.ChecksTargets ? source.Targets : null, buffers.RowsRead, source.Name);
+        }
+        return pass == Pass.Step ? _outcome : new StepOutcome(MeanLoss(buffers), GradientsFinite: false, Applied: false);
     }
 
     /// <summary>
-    /// Rows <paramref name="rows"/> of a data set, checked and converted into the workspace of their count: the same
-    /// values <see cref="Load"/> makes of the batch they assemble into, without the float64 copy in between. Finiteness
-    /// is checked on the converted values as there, for the values the step reads: categorical cross-entropy reads the
-    /// labels, so its targets are neither converted nor checked. Nothing but the workspace has changed when it throws.
+    /// The whole batch in its own workspace, on the model's weights; a split batch's gradients and loss summed by half,
+    /// the same sums the halves give apart.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private Workspace<T> Gather(Matrix inputs, Matrix targets, int[]? labels, ReadOnlySpan<int> rows)
+    void IPairJob.Both()
+    {
+        var buffers = _current!;
+        var work = buffers.Whole;
+        int split = buffers.Split;
+        bool finite = Convert(buffers.Source, buffers, work);
+        buffers.Finite[0] = buffers.Finite[1] = finite;
+        if (!finite) return;
+        _backpropagation.Forward(work, _weights);
+        if (split == 0)
+        {
+            buffers.LossSums[0] = _backpropagation.LossSum(work, 0, work.Count);
+            if (_pass != Pass.Loss) _backpropagation.Backward(work, _weights, _gradients);
+            return;
+        }
+        buffers.LossSums[0] = _backpropagation.LossSum(work, 0, split);
+        buffers.LossSums[1] = _backpropagation.LossSum(work, split, work.Count);
+        if (_pass != Pass.Loss) _backpropagation.Backward(work, _weights, buffers.HalfGradients![0], split, buffers.HalfGradients[1]);
+    }
+
+    /// <summary>
+    /// Half <paramref name="part"/> of a split batch in its own workspace; on the worker, while the other half runs here,
+    /// with the replica's weights.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    void IPairJob.Part(int part, bool onWorker)
+    {
+        var buffers = _current!;
+        var work = buffers.Halves![part];
+        var weights = onWorker ? Replica().Weights : _weights;
+        bool finite = Convert(buffers.Source, buffers, work);
+        buffers.Finite[part] = finite;
+        if (!finite) return;
+        _backpropagation.Forward(work, weights);
+        buffers.LossSums[part] = _backpropagation.LossSum(work, 0, work.Count);
+        if (_pass != Pass.Loss) _backpropagation.Backward(work, weights, buffers.HalfGradients![part]);
+    }
+
+    /// <summary>
+    /// The end of a step (or of a gradient pass) once the batch is computed, on each copy of the weights that took part:
+    /// the model's here (part 0) and, when the halves ran together, the replica's on the worker (part 1). Both add the
+    /// halves' sums in the same order and so decide alike. Nothing changes where a value converted was not finite.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    void IPairJob.Finish(int part, bool together)
+    {
+        var buffers = _current!;
+        if (!InputsFinite(buffers)) return;
+        if (_pass == Pass.Step)
+        {
+            if (part == 0)
+            {
+                _outcome = Settle(buffers, _gradients, _weights, _optimizer);
+                // Without the worker, the replica did not follow this update.
+                if (!together && _outcome.Applied) _version++;
+            }
+            else
+            {
+                var replica = _replica!;
+                Settle(buffers, replica.GradientSums, replica.Weights, replica.Optimizer);
+            }
+        }
+        else if (_pass == Pass.Gradients && part == 0 && buffers.Split > 0)
+            _gradients.SetSumFinite(buffers.HalfGradients![0], buffers.HalfGradients[1]);
+    }
+
+    private static bool InputsFinite(StepBuffers<T> buffers) => buffers.Finite[0] && (buffers.Split == 0 || buffers.Finite[1]);
+
+    /// <summary>The second core's copy of the weights, made equal to the model's where they have changed without it.</summary>
+    private WeightReplica<T> Replica()
+    {
+        var replica = _replica ??= new WeightReplica<T>(Spec);
+        replica.Follow(_weights, _optimizer, _version);
+        return replica;
+    }
+
+    /// <summary>
+    /// The end of a step on one copy of the weights: the batch's gradients (a split batch's halves' sums added, first half
+    /// first, into <paramref name="sums"/>; a whole batch's are there already), and the update when they and the loss
+    /// are finite.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private StepOutcome Settle(StepBuffers<T> buffers, ParameterSet<T> sums, ParameterSet<T> weights, BatchedOptimizer<T> optimizer)
+    {
+        bool gradientsFinite = buffers.Split == 0
+            ? sums.FirstNonFiniteLayer() < 0
+            : sums.SetSumFinite(buffers.HalfGradients![0], buffers.HalfGradients[1]);
+        double loss = MeanLoss(buffers);
+        bool apply = gradientsFinite && double.IsFinite(loss);
+        if (apply) optimizer.Step(weights.Arrays, sums.Arrays);
+        return new StepOutcome(loss, gradientsFinite, apply);
+    }
+
+    private double MeanLoss(StepBuffers<T> buffers)
+    {
+        double sum = buffers.Split == 0 ? buffers.LossSums[0] : buffers.LossSums[0] + buffers.LossSums[1];
+        return _backpropagation.MeanLoss(sum, buffers.BatchSize);
+    }
+
+    /// <summary>
+    /// The batch, checked for its shapes; its values are converted to T by the parts that compute them. An assembled
+    /// batch has its targets checked whatever the loss reads.
+    /// </summary>
+    private StepBuffers<T> Load(Batch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        batch.EnsureFits(Spec);
+        var buffers = BuffersFor(batch.Count);
+        buffers.Source = new StepSource(batch.Inputs, batch.Targets, batch.Labels, Rows: false, ChecksTargets: true, "the batch");
+        return buffers;
+    }
+
+    /// <summary>
+    /// Rows <paramref name="rows"/> of a data set: the same values <see cref="Load"/> makes of the batch they assemble
+    /// into, without the float64 copy in between. Categorical cross-entropy reads the labels, so its targets are neither
+    /// converted nor checked.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private StepBuffers<T> Gather(Matrix inputs, Matrix targets, int[]? labels, ReadOnlySpan<int> rows)
     {
         InputChecks.Rows(Spec, inputs, targets, labels, rows);
-        var work = WorkspaceFor(rows.Length);
-        RowGather<T>.Convert(inputs.Data, inputs.Cols, rows, work.Inputs);
-        bool readsTargets = Spec.Loss != Bridge.Loss.CategoricalCrossEntropy;
-        if (readsTargets) RowGather<T>.Convert(targets.Data, targets.Cols, rows, work.Targets);
-        if (labels is not null)
-            for (int k = 0; k < rows.Length; k++) work.Labels[k] = labels[rows[k]];
-        if (!FiniteScan.AllFinite<T>(work.Inputs) || (readsTargets && !FiniteScan.AllFinite<T>(work.Targets)))
-            ThrowNotFinite(inputs, readsTargets ? targets : null, rows, "the data");
-        return work;
+        var buffers = BuffersFor(rows.Length);
+        // Copied: the part on the other core reads them after this call's span is gone.
+        rows.CopyTo(buffers.Rows);
+        buffers.Source = new StepSource(inputs, targets, labels, Rows: true, ChecksTargets: Spec.Loss != Bridge.Loss.CategoricalCrossEntropy, "the data");
+        return buffers;
     }
 
-    private Workspace<T> WorkspaceFor(int batchSize)
+    /// <summary>The part's samples converted to T into its workspace, with their labels; false if one is not finite in T.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool Convert(in StepSource source, StepBuffers<T> buffers, Workspace<T> work)
     {
-        if (!_workspaces.TryGetValue(batchSize, out var work))
+        int first = work.First, count = work.Count;
+        int width = source.Inputs.Cols, outputs = source.Targets.Cols;
+        if (source.Rows)
+        {
+            var rows = buffers.Rows.AsSpan(first, count);
+            RowGather<T>.Convert(source.Inputs.Data, width, rows, work.Inputs);
+            if (source.ChecksTargets) RowGather<T>.Convert(source.Targets.Data, outputs, rows, work.Targets);
+            if (source.Labels is { } labels)
+                for (int k = 0; k < count; k++) work.Labels[k] = labels[rows[k]];
+        }
+        else
+        {
+            BatchedOptimizer<T>.FromDouble(source.Inputs.Data.AsSpan(first * width, count * width), work.Inputs);
+            BatchedOptimizer<T>.FromDouble(source.Targets.Data.AsSpan(first * outputs, count * outputs), work.Targets);
+            source.Labels?.AsSpan(first, count).CopyTo(work.Labels);
+        }
+        return FiniteScan.AllFinite<T>(work.Inputs) && (!source.ChecksTargets || FiniteScan.AllFinite<T>(work.Targets));
+    }
+
+    private StepBuffers<T> BuffersFor(int batchSize)
+    {
+        if (!_buffers.TryGetValue(batchSize, out var buffers))
         {
             // A training run uses at most two batch sizes (full and last); evaluation sizes come and go.
-            if (_workspaces.Count >= 4) _workspaces.Clear();
-            _workspaces[batchSize] = work = new Workspace<T>(batchSize, Spec.Inputs, Spec.Layers);
+            if (_buffers.Count >= 4) _buffers.Clear();
+            _buffers[batchSize] = buffers = new StepBuffers<T>(Spec, batchSize);
         }
-        return work;
+        return buffers;
     }
-
-    private void ThrowNotFinite(Batch batch) =>
-        ThrowNotFinite(batch.Inputs, batch.Targets, Enumerable.Range(0, batch.Count).ToArray(), "the batch");
 
     /// <summary>
     /// Names the first value of <paramref name="rows"/> of the inputs, then of the targets (when read), that is not
@@ -185,184 +344,13 @@ internal sealed class BatchedModel<T> : IGatheringModel where T : unmanaged, IFl
         throw new InvalidOperationException("A converted value was not finite, yet every source value converts to a finite one.");
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Forward(Workspace<T> work)
-    {
-        int n = work.BatchSize;
-        ReadOnlySpan<T> current = work.Inputs;
-        int width = Spec.Inputs;
-        for (int l = 0; l < _units.Length; l++)
-        {
-            Gemm<T>.MultiplyAddBias(current, n, width, _kernels[l], _units[l], _biases[l], work.Nets[l]);
-            ActivationKernels<T>.Forward(Spec.Layers[l].Activation, work.Nets[l], work.Outputs[l], _units[l]);
-            current = work.Outputs[l];
-            width = _units[l];
-        }
-    }
-
-    /// <summary>Fills ∂E/∂W and ∂E/∂b of every layer from the forward pass in <paramref name="work"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Backward(Workspace<T> work)
-    {
-        int n = work.BatchSize;
-        int last = _units.Length - 1;
-        OutputGradient(work, work.NetGradients[last]);
-        for (int l = last; l >= 0; l--)
-        {
-            ReadOnlySpan<T> below = l == 0 ? work.Inputs : work.Outputs[l - 1];
-            int width = l == 0 ? Spec.Inputs : _units[l - 1];
-            Gemm<T>.MultiplyTransposedA(below, n, width, work.NetGradients[l], _units[l], _kernelGradients[l]);
-            Gemm<T>.ColumnSums(work.NetGradients[l], n, _units[l], _biasGradients[l]);
-            if (l == 0) break;
-            Gemm<T>.MultiplyTransposedB(work.NetGradients[l], n, _units[l], _kernels[l], width, work.NetGradients[l - 1], work.Scratch);
-            ActivationKernels<T>.Backward(Spec.Layers[l - 1].Activation, work.Nets[l - 1], work.Outputs[l - 1], work.NetGradients[l - 1], width);
-        }
-    }
-
-    /// <summary>∂E/∂Net of the output layer, E being the batch mean (hence the 1/N).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void OutputGradient(Workspace<T> work, Span<T> gradient)
-    {
-        int n = work.BatchSize, k = _units[^1];
-        var outputs = work.Outputs[^1];
-        var targets = work.Targets;
-        var activation = Spec.Layers[^1].Activation;
-        T inverseN = T.One / T.CreateChecked(n);
-        switch (Spec.Loss)
-        {
-            case Bridge.Loss.CategoricalCrossEntropy when activation == Activation.Softmax:
-                // ∂E/∂net_j = (o_j − [j = label]) / N: o_j·(1/N) everywhere in one vector pass, then each row's label
-                // entry recomputed as (o − 1)·(1/N), the same rounding as the formula gives it.
-                Scale(outputs, inverseN, gradient);
-                for (int r = 0; r < n; r++)
-                {
-                    int at = r * k + work.Labels[r];
-                    gradient[at] = (outputs[at] - T.One) * inverseN;
-                }
-                return;
-            case Bridge.Loss.BinaryCrossEntropy when activation == Activation.Sigmoid:
-            {
-                // ∂E/∂net_j = (o_j − t_j) / (K·N)
-                T scale = inverseN / T.CreateChecked(k);
-                for (int i = 0; i < gradient.Length; i++) gradient[i] = (outputs[i] - targets[i]) * scale;
-                return;
-            }
-            case Bridge.Loss.HalfSquaredError:
-                for (int i = 0; i < gradient.Length; i++) gradient[i] = (outputs[i] - targets[i]) * inverseN;
-                break;
-            case Bridge.Loss.MeanSquaredError:
-            {
-                T scale = T.CreateChecked(2) / T.CreateChecked(k) * inverseN;
-                for (int i = 0; i < gradient.Length; i++) gradient[i] = (outputs[i] - targets[i]) * scale;
-                break;
-            }
-            case Bridge.Loss.BinaryCrossEntropy:
-            {
-                T scale = inverseN / T.CreateChecked(k);
-                for (int i = 0; i < gradient.Length; i++)
-                    gradient[i] = (outputs[i] - targets[i]) / (outputs[i] * (T.One - outputs[i])) * scale;
-                break;
-            }
-            case Bridge.Loss.CategoricalCrossEntropy:
-                gradient.Clear();
-                for (int r = 0; r < n; r++)
-                {
-                    int label = work.Labels[r];
-                    gradient[r * k + label] = -inverseN / outputs[r * k + label];
-                }
-                break;
-            default:
-                throw new NotSupportedException($"The managed engine has no implementation of the loss {Spec.Loss}.");
-        }
-        ActivationKernels<T>.Backward(activation, work.Nets[^1], outputs, gradient, k);
-    }
-
-    /// <summary>E on the batch, accumulated in float64 from the T outputs; cross-entropies from the nets (stable).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private double BatchLoss(Workspace<T> work)
-    {
-        int n = work.BatchSize, k = _units[^1];
-        var outputs = work.Outputs[^1];
-        var nets = work.Nets[^1];
-        var targets = work.Targets;
-        var activation = Spec.Layers[^1].Activation;
-        double sum = 0;
-        switch (Spec.Loss)
-        {
-            case Bridge.Loss.CategoricalCrossEntropy when activation == Activation.Softmax:
-                for (int r = 0; r < n; r++)
-                {
-                    int label = work.Labels[r];
-                    double probability = double.CreateChecked(outputs[r * k + label]);
-                    // −ln o_label from the softmax output; where that has underflowed, from the nets (logsumexp − net).
-                    if (probability > 1e-30)
-                    {
-                        sum -= Math.Log(probability);
-                        continue;
-                    }
-                    var row = nets.AsSpan(r * k, k);
-                    double max = double.NegativeInfinity;
-                    foreach (var v in row) max = Math.Max(max, double.CreateChecked(v));
-                    double exps = 0;
-                    foreach (var v in row) exps += Math.Exp(double.CreateChecked(v) - max);
-                    sum += max + Math.Log(exps) - double.CreateChecked(row[label]);
-                }
-                return sum / n;
-            case Bridge.Loss.BinaryCrossEntropy when activation == Activation.Sigmoid:
-                for (int i = 0; i < nets.Length; i++)
-                {
-                    double x = double.CreateChecked(nets[i]), t = double.CreateChecked(targets[i]);
-                    sum += Math.Max(x, 0) + Math.Log(1 + Math.Exp(-Math.Abs(x))) - t * x;
-                }
-                return sum / k / n;
-            case Bridge.Loss.HalfSquaredError:
-                for (int i = 0; i < outputs.Length; i++)
-                {
-                    double d = double.CreateChecked(targets[i]) - double.CreateChecked(outputs[i]);
-                    sum += 0.5 * d * d;
-                }
-                return sum / n;
-            case Bridge.Loss.MeanSquaredError:
-                for (int i = 0; i < outputs.Length; i++)
-                {
-                    double d = double.CreateChecked(targets[i]) - double.CreateChecked(outputs[i]);
-                    sum += d * d;
-                }
-                return sum / k / n;
-            default:
-                // Cross-entropies on other outputs are refused by the spec; nothing else reaches here.
-                throw new NotSupportedException($"The managed engine has no loss {Spec.Loss} on a {activation.Name()} output.");
-        }
-    }
-
-    /// <summary>y = x·scale, vectors first, then the rest one by one (the same multiplication on every element).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Scale(ReadOnlySpan<T> x, T scale, Span<T> y)
-    {
-        var xv = MemoryMarshal.Cast<T, Vector<T>>(x);
-        var yv = MemoryMarshal.Cast<T, Vector<T>>(y);
-        var s = new Vector<T>(scale);
-        for (int v = 0; v < xv.Length; v++) yv[v] = xv[v] * s;
-        for (int i = xv.Length * Vector<T>.Count; i < x.Length; i++) y[i] = x[i] * scale;
-    }
-
-    private int? FirstNonFiniteGradient()
-    {
-        for (int l = 0; l < _units.Length; l++)
-            if (!FiniteScan.AllFinite<T>(_kernelGradients[l]) || !FiniteScan.AllFinite<T>(_biasGradients[l])) return l;
-        return null;
-    }
-
-    private WeightSet Snapshot(T[][] kernels, T[][] biases)
+    private WeightSet Snapshot(ParameterSet<T> set)
     {
         var shapes = Spec.LayerShapes();
         var layers = new List<LayerWeights>(shapes.Count);
         for (int l = 0; l < shapes.Count; l++)
             layers.Add(new LayerWeights(shapes[l].Inputs, shapes[l].Outputs,
-                BatchedOptimizer<T>.ToDouble(kernels[l]), BatchedOptimizer<T>.ToDouble(biases[l])));
+                BatchedOptimizer<T>.ToDouble(set.Kernels[l]), BatchedOptimizer<T>.ToDouble(set.Biases[l])));
         return new WeightSet(Spec.Precision, layers);
     }
-
-    private static T[][] Interleave(T[][] kernels, T[][] biases) =>
-        kernels.Zip(biases).SelectMany(p => new[] { p.First, p.Second }).ToArray();
 }

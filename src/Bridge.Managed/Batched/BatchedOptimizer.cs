@@ -100,6 +100,15 @@ internal sealed class BatchedOptimizer<T> where T : unmanaged, IFloatingPointIee
         }
     }
 
+    /// <summary>This optimizer's state made equal to <paramref name="other"/>'s (same spec, so the same slots and sizes).</summary>
+    public void CopyFrom(BatchedOptimizer<T> other)
+    {
+        for (int s = 0; s < _slots.Length; s++)
+            for (int p = 0; p < _slots[s].Length; p++)
+                other._slots[s][p].CopyTo(_slots[s][p], 0);
+        Steps = other.Steps;
+    }
+
     /// <summary>The state in canonical form: slots as weight sets (parameters come in kernel, bias order per layer).</summary>
     public OptimizerState GetState(ModelSpec spec)
     {

@@ -16,7 +16,7 @@ internal static unsafe class Sgemm
     public static bool Supported => Fma.IsSupported && Avx.IsSupported;
 
     /// <summary>Multiply-adds below which a product is not worth sharing between cores (a hand-off costs microseconds).</summary>
-    private const long ParallelWork = 1L << 21;
+    internal const long ParallelWork = 1L << 21;
 
     private const int KBlock = 256;
 

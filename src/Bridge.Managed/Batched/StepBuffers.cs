@@ -1,0 +1,57 @@
+using System.Numerics;
+
+namespace Bridge.Managed.Batched;
+
+/// <summary>
+/// Where a step's samples come from: rows of a data set's matrices (<paramref name="Rows"/>: the indices are in the
+/// buffers), or an assembled batch, whose rows are its samples in order. <paramref name="Name"/> names it in errors.
+/// </summary>
+internal readonly record struct StepSource(Matrix Inputs, Matrix Targets, int[]? Labels, bool Rows, bool ChecksTargets, string Name);
+
+/// <summary>
+/// Everything a batch of one size needs, made at its first step and reused: the workspace of the whole batch and, when
+/// <see cref="BatchHalves"/> splits it, a workspace for each half (for computing the halves on two cores at once) and
+/// what each half contributes to the step, however it was computed.
+/// </summary>
+internal sealed class StepBuffers<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public StepBuffers(ModelSpec spec, int batchSize)
+    {
+        BatchSize = batchSize;
+        Rows = new int[batchSize];
+        Whole = new Workspace<T>(0, batchSize, batchSize, spec.Inputs, spec.Layers);
+        Split = BatchHalves.SplitAt(spec, batchSize);
+        if (Split == 0) return;
+        Halves = [new Workspace<T>(0, Split, batchSize, spec.Inputs, spec.Layers),
+                  new Workspace<T>(Split, batchSize - Split, batchSize, spec.Inputs, spec.Layers)];
+        HalfGradients = [new ParameterSet<T>(spec.LayerShapes()), new ParameterSet<T>(spec.LayerShapes())];
+    }
+
+    public int BatchSize { get; }
+
+    /// <summary>The first sample of the second half, or 0 for a batch computed whole.</summary>
+    public int Split { get; }
+
+    /// <summary>The data set's rows of the current step, when it reads rows (copied: the other core reads them).</summary>
+    public int[] Rows { get; }
+
+    public Workspace<T> Whole { get; }
+
+    /// <summary>Each half's own workspace, when split.</summary>
+    public Workspace<T>[]? Halves { get; }
+
+    /// <summary>Each half's sums of ∂E/∂W and ∂E/∂b over its samples, when split.</summary>
+    public ParameterSet<T>[]? HalfGradients { get; }
+
+    /// <summary>Each half's (or, whole, the batch's: [0]) losses summed, not yet divided by the batch size.</summary>
+    public double[] LossSums { get; } = new double[2];
+
+    /// <summary>Whether each half (or, whole, the batch: [0]) converted only finite values.</summary>
+    public bool[] Finite { get; } = new bool[2];
+
+    /// <summary>The current step's samples.</summary>
+    public StepSource Source { get; set; }
+
+    /// <summary>The rows of the source the current step read, for naming a bad value.</summary>
+    public int[] RowsRead => Source.Rows ? Rows : Enumerable.Range(0, BatchSize).ToArray();
+}
