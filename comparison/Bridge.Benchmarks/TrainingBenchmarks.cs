@@ -17,10 +17,14 @@ internal static class RunnableBackends
     }
 }
 
-/// <summary>64-32-10, batch 32, float32: one epoch over the 1,797 digits (57 steps), on every backend that can run it.</summary>
+/// <summary>
+/// 64-32-10, batch 32, float32: one epoch over the 1,797 digits (57 steps), on every backend that can run it, and on
+/// the managed engine with both halves of every batch on one core (<see cref="OneCore"/>), what a one-core machine does.
+/// </summary>
 [MemoryDiagnoser]
 public class DigitsTrainingBenchmarks
 {
+    private const string OneCore = "managed-one-core";
     private static readonly Mlp Spec = new(64, new Dense(32, Activation.Sigmoid), new Dense(10, Activation.Softmax)) { Precision = Precision.Float32 };
     private readonly TrainingOptions _epoch = new() { Epochs = 1, BatchSize = 32, EvaluateEachEpoch = false };
     private IModel _model = null!;
@@ -29,17 +33,23 @@ public class DigitsTrainingBenchmarks
     [ParamsSource(nameof(Backends))]
     public string Backend { get; set; } = "managed";
 
-    public static IEnumerable<string> Backends() => RunnableBackends.For(Spec);
+    public static IEnumerable<string> Backends() => RunnableBackends.For(Spec).Append(OneCore);
 
     [GlobalSetup]
     public void Setup()
     {
         _data = Digits.Load();
-        _model = BackendCatalog.Get(Backend).Build(Spec, 1);
+        bool oneCore = Backend == OneCore;
+        if (oneCore) Bridge.Managed.Kernels.WorkerPool.Shared.Placement = Bridge.Managed.Kernels.WorkerPool.PairPlacement.Here;
+        _model = BackendCatalog.Get(oneCore ? "managed" : Backend).Build(Spec, 1);
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _model.Dispose();
+    public void Cleanup()
+    {
+        _model.Dispose();
+        Bridge.Managed.Kernels.WorkerPool.Shared.Placement = Bridge.Managed.Kernels.WorkerPool.PairPlacement.Offered;
+    }
 
     [Benchmark]
     public History DigitsEpoch() => Trainer.Fit(_model, _data, _epoch);
