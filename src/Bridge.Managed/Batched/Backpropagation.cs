@@ -48,12 +48,8 @@ internal sealed class Backpropagation<T>(ModelSpec spec) where T : unmanaged, IF
         {
             ReadOnlySpan<T> below = l == 0 ? work.Inputs : work.Outputs[l - 1];
             int width = l == 0 ? Spec.Inputs : _units[l - 1];
-            if (split == 0) SumOverSamples(below, width, work.NetGradients[l], _units[l], 0, n, gradients, l);
-            else
-            {
-                SumOverSamples(below, width, work.NetGradients[l], _units[l], 0, split, gradients, l);
-                SumOverSamples(below, width, work.NetGradients[l], _units[l], split, n, secondHalf!, l);
-            }
+            SumOverSamples(below, width, work.NetGradients[l], _units[l], 0, split == 0 ? n : split, gradients, l);
+            if (split > 0) SumOverSamples(below, width, work.NetGradients[l], _units[l], split, n, secondHalf!, l);
             if (l == 0) break;
             Gemm<T>.MultiplyTransposedB(work.NetGradients[l], n, _units[l], weights.Kernels[l], width, work.NetGradients[l - 1], work.Scratch);
             ActivationKernels<T>.Backward(Spec.Layers[l - 1].Activation, work.Nets[l - 1], work.Outputs[l - 1], work.NetGradients[l - 1], width);

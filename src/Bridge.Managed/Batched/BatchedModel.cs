@@ -163,21 +163,10 @@ internal sealed class BatchedModel<T> : IGatheringModel, IPairJob where T : unma
     void IPairJob.Both()
     {
         var buffers = _current!;
-        var work = buffers.Whole;
         int split = buffers.Split;
-        bool finite = Convert(buffers.Source, buffers, work);
-        buffers.Finite[0] = buffers.Finite[1] = finite;
-        if (!finite) return;
-        _backpropagation.Forward(work, _weights);
-        if (split == 0)
-        {
-            buffers.LossSums[0] = _backpropagation.LossSum(work, 0, work.Count);
-            if (_pass != Pass.Loss) _backpropagation.Backward(work, _weights, _gradients);
-            return;
-        }
-        buffers.LossSums[0] = _backpropagation.LossSum(work, 0, split);
-        buffers.LossSums[1] = _backpropagation.LossSum(work, split, work.Count);
-        if (_pass != Pass.Loss) _backpropagation.Backward(work, _weights, buffers.HalfGradients![0], split, buffers.HalfGradients[1]);
+        buffers.Finite[0] = buffers.Finite[1] = split == 0
+            ? Compute(buffers, buffers.Whole, _weights, _gradients, 0, 0)
+            : Compute(buffers, buffers.Whole, _weights, buffers.HalfGradients![0], 0, split, buffers.HalfGradients[1]);
     }
 
     /// <summary>
@@ -188,14 +177,27 @@ internal sealed class BatchedModel<T> : IGatheringModel, IPairJob where T : unma
     void IPairJob.Part(int part, bool onWorker)
     {
         var buffers = _current!;
-        var work = buffers.Halves![part];
         var weights = onWorker ? Replica().Weights : _weights;
-        bool finite = Convert(buffers.Source, buffers, work);
-        buffers.Finite[part] = finite;
-        if (!finite) return;
+        buffers.Finite[part] = Compute(buffers, buffers.Halves![part], weights, buffers.HalfGradients![part], part, 0);
+    }
+
+    /// <summary>
+    /// The samples of <paramref name="work"/> converted and checked, the forward pass, the loss summed into slot
+    /// <paramref name="lossSlot"/> and, past the forward pass, the gradients (with a <paramref name="split"/> above 0, the
+    /// samples from it on summed apart, their loss into the next slot and their gradients into
+    /// <paramref name="secondHalf"/>). False, and nothing computed, when a converted value is not finite.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private bool Compute(StepBuffers<T> buffers, Workspace<T> work, ParameterSet<T> weights, ParameterSet<T> gradients, int lossSlot, int split,
+        ParameterSet<T>? secondHalf = null)
+    {
+        if (!Convert(buffers.Source, buffers, work)) return false;
         _backpropagation.Forward(work, weights);
-        buffers.LossSums[part] = _backpropagation.LossSum(work, 0, work.Count);
-        if (_pass != Pass.Loss) _backpropagation.Backward(work, weights, buffers.HalfGradients![part]);
+        int end = split == 0 ? work.Count : split;
+        buffers.LossSums[lossSlot] = _backpropagation.LossSum(work, 0, end);
+        if (split > 0) buffers.LossSums[lossSlot + 1] = _backpropagation.LossSum(work, split, work.Count);
+        if (_pass != Pass.Loss) _backpropagation.Backward(work, weights, gradients, split, secondHalf);
+        return true;
     }
 
     /// <summary>
