@@ -2,7 +2,10 @@ using Bridge.Managed.Batched;
 
 namespace Bridge.Managed.Tests;
 
-/// <summary>Gathered rows are the chosen rows, in the chosen order, each value rounded as a cast rounds it.</summary>
+/// <summary>
+/// Gathered rows are the chosen rows, in the chosen order, each value rounded as a cast rounds it; the answer to
+/// "all finite" is about the converted values of the chosen rows only.
+/// </summary>
 public sealed class RowGatherTests
 {
     [Fact]
@@ -16,8 +19,8 @@ public sealed class RowGatherTests
             for (int i = 0; i < source.Length; i++) source[i] = rng.Uniform(-1e5, 1e5) * (1 + 1e-9);
             var floats = new float[rows.Length * width + 3];
             var doubles = new double[rows.Length * width];
-            RowGather<float>.Convert(source, width, rows, floats);
-            RowGather<double>.Convert(source, width, rows, doubles);
+            Assert.True(RowGather<float>.Convert(source, width, rows, floats));
+            Assert.True(RowGather<double>.Convert(source, width, rows, doubles));
             for (int k = 0; k < rows.Length; k++)
                 for (int c = 0; c < width; c++)
                 {
@@ -27,6 +30,27 @@ public sealed class RowGatherTests
                 }
             Assert.All(floats[(rows.Length * width)..], v => Assert.Equal(0, v));
         }
+    }
+
+    [Theory]
+    [InlineData(double.NaN, true)]
+    [InlineData(double.PositiveInfinity, true)]
+    [InlineData(double.NegativeInfinity, true)]
+    [InlineData(1e39, false)]
+    public void A_value_that_is_not_finite_once_converted_is_reported_wherever_it_sits(double bad, bool badInDouble)
+    {
+        int[] rows = [3, 1];
+        for (int width = 1; width <= 19; width++)
+            for (int column = 0; column < width; column++)
+            {
+                var source = new double[4 * width];
+                Array.Fill(source, 0.5);
+                source[1 * width + column] = bad;
+                Assert.False(RowGather<float>.Convert(source, width, rows, new float[2 * width]), $"width {width}, column {column}");
+                Assert.Equal(!badInDouble, RowGather<double>.Convert(source, width, rows, new double[2 * width]));
+                // A row not chosen is not looked at.
+                Assert.True(RowGather<float>.Convert(source, width, [3, 0, 2], new float[3 * width]), $"width {width}, column {column}, row not chosen");
+            }
     }
 
     [Fact]

@@ -299,17 +299,15 @@ internal sealed class BatchedModel<T> : IGatheringModel, IPairJob where T : unma
         if (source.Rows)
         {
             var rows = buffers.Rows.AsSpan(first, count);
-            RowGather<T>.Convert(source.Inputs.Data, width, rows, work.Inputs);
-            if (source.ChecksTargets) RowGather<T>.Convert(source.Targets.Data, outputs, rows, work.Targets);
+            bool finite = RowGather<T>.Convert(source.Inputs.Data, width, rows, work.Inputs);
+            if (source.ChecksTargets) finite &= RowGather<T>.Convert(source.Targets.Data, outputs, rows, work.Targets);
             if (source.Labels is { } labels)
                 for (int k = 0; k < count; k++) work.Labels[k] = labels[rows[k]];
+            return finite;
         }
-        else
-        {
-            BatchedOptimizer<T>.FromDouble(source.Inputs.Data.AsSpan(first * width, count * width), work.Inputs);
-            BatchedOptimizer<T>.FromDouble(source.Targets.Data.AsSpan(first * outputs, count * outputs), work.Targets);
-            source.Labels?.AsSpan(first, count).CopyTo(work.Labels);
-        }
+        BatchedOptimizer<T>.FromDouble(source.Inputs.Data.AsSpan(first * width, count * width), work.Inputs);
+        BatchedOptimizer<T>.FromDouble(source.Targets.Data.AsSpan(first * outputs, count * outputs), work.Targets);
+        source.Labels?.AsSpan(first, count).CopyTo(work.Labels);
         return FiniteScan.AllFinite<T>(work.Inputs) && (!source.ChecksTargets || FiniteScan.AllFinite<T>(work.Targets));
     }
 

@@ -11,6 +11,8 @@ namespace Bridge.Managed.Kernels;
 /// cache; large products split their rows between the cores. Every C entry is the same sum whatever the blocking:
 /// Σ_p A[i,p]·B[p,j] accumulated in p order with fused multiply-adds.
 /// </summary>
+// The kernels' stack buffers are written before they are read; zeroing them on every call is wasted work.
+[SkipLocalsInit]
 internal static unsafe class Sgemm
 {
     public static bool Supported => Fma.IsSupported && Avx.IsSupported;
@@ -238,7 +240,7 @@ internal static unsafe class Sgemm
         Avx.Store(tile + 16, c10); Avx.Store(tile + 24, c11);
         Avx.Store(tile + 32, c20); Avx.Store(tile + 40, c21);
         Avx.Store(tile + 48, c30); Avx.Store(tile + 56, c31);
-        for (int r = 0; r < 4; r++) new ReadOnlySpan<float>(tile + 16 * r, width).CopyTo(new Span<float>(c + r * ldc, width));
+        for (int r = 0; r < 4; r++) CopyRow(tile + 16 * r, c + r * ldc, width);
     }
 
     /// <summary>1 row × fewer than 16 columns, as <see cref="Tile4xN"/>.</summary>
@@ -257,6 +259,13 @@ internal static unsafe class Sgemm
         float* tile = stackalloc float[16];
         Avx.Store(tile, c0);
         Avx.Store(tile + 8, c1);
-        new ReadOnlySpan<float>(tile, width).CopyTo(new Span<float>(c, width));
+        CopyRow(tile, c, width);
+    }
+
+    /// <summary>A row of fewer than sixteen values, one by one: a span copy's call into memmove cost more than the copy.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyRow(float* from, float* to, int width)
+    {
+        for (int j = 0; j < width; j++) to[j] = from[j];
     }
 }

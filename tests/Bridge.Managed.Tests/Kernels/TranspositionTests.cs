@@ -3,8 +3,8 @@ using Bridge.Managed.Kernels;
 namespace Bridge.Managed.Tests.Kernels;
 
 /// <summary>
-/// The transpose the backward pass uses for D·Wᵀ, against the definition: every shape around the eight-row gathers
-/// (fewer rows than eight, whole groups, groups and a remainder), for float and double, with nothing written past the
+/// The transpose the backward pass uses for D·Wᵀ, against the definition: every shape around the 8×8 register blocks
+/// (fewer rows or columns than eight, whole blocks, blocks and a remainder on either side), for float and double, with nothing written past the
 /// result.
 /// </summary>
 public sealed class TranspositionTests
@@ -14,7 +14,7 @@ public sealed class TranspositionTests
     {
         var rng = new Rng(11);
         for (int rows = 1; rows <= 20; rows++)
-            for (int cols = 1; cols <= 12; cols++)
+            for (int cols = 1; cols <= 20; cols++)
             {
                 var source = new float[rows * cols];
                 for (int i = 0; i < source.Length; i++) source[i] = (float)rng.Uniform(-1, 1);
