@@ -119,6 +119,16 @@ internal static unsafe class Sgemm
                         // stores of this job overwrite; only the job's own rows may be reached.
                         float* spillLimit = first && j0 == 0 ? c + end * m : null;
                         int i = start;
+                        // One or two columns past a multiple of eight (ten classes, one or two outputs): four rows
+                        // of those columns share one vector instead of each padding one to eight lanes.
+                        if ((width & 7) is 1 or 2)
+                        {
+                            if (width > 8)
+                                for (; i + 8 <= end; i += 8)
+                                    Tile8xPairTail(a + i * rowStride + p0 * sharedStride, rowStride, sharedStride, panel, c + i * m + j0, m, width, kc, rowBias, first);
+                            for (; i + 4 <= end; i += 4)
+                                Tile4xPairTail(a + i * rowStride + p0 * sharedStride, rowStride, sharedStride, panel, c + i * m + j0, m, width, kc, rowBias, first);
+                        }
                         for (; i + 4 <= end; i += 4)
                             Tile4xN(a + i * rowStride + p0 * sharedStride, rowStride, sharedStride, panel, c + i * m + j0, m, width, kc, rowBias, first,
                                 mask0, mask1, spillLimit);
@@ -142,21 +152,22 @@ internal static unsafe class Sgemm
         var c20 = Start(bias, c + 2 * ldc, first); var c21 = Start(bias == null ? null : bias + 8, c + 2 * ldc + 8, first);
         var c30 = Start(bias, c + 3 * ldc, first); var c31 = Start(bias == null ? null : bias + 8, c + 3 * ldc + 8, first);
         float* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda;
-        for (int p = 0; p < k; p++)
+        nint end = (nint)k * step;
+        for (nint at = 0; at != end; at += step)
         {
             var b0 = Avx.LoadVector256(b);
             var b1 = Avx.LoadVector256(b + 8);
             b += ldb;
-            var x = Vector256.Create(a0[p * step]);
+            var x = Vector256.Create(a0[at]);
             c00 = Fma.MultiplyAdd(x, b0, c00);
             c01 = Fma.MultiplyAdd(x, b1, c01);
-            x = Vector256.Create(a1[p * step]);
+            x = Vector256.Create(a1[at]);
             c10 = Fma.MultiplyAdd(x, b0, c10);
             c11 = Fma.MultiplyAdd(x, b1, c11);
-            x = Vector256.Create(a2[p * step]);
+            x = Vector256.Create(a2[at]);
             c20 = Fma.MultiplyAdd(x, b0, c20);
             c21 = Fma.MultiplyAdd(x, b1, c21);
-            x = Vector256.Create(a3[p * step]);
+            x = Vector256.Create(a3[at]);
             c30 = Fma.MultiplyAdd(x, b0, c30);
             c31 = Fma.MultiplyAdd(x, b1, c31);
         }
@@ -171,9 +182,9 @@ internal static unsafe class Sgemm
     {
         var c0 = Start(bias, c, first);
         var c1 = Start(bias == null ? null : bias + 8, c + 8, first);
-        for (int p = 0; p < k; p++)
+        for (nint at = 0, end = (nint)k * step; at != end; at += step)
         {
-            var x = Vector256.Create(a[p * step]);
+            var x = Vector256.Create(a[at]);
             c0 = Fma.MultiplyAdd(x, Avx.LoadVector256(b), c0);
             c1 = Fma.MultiplyAdd(x, Avx.LoadVector256(b + 8), c1);
             b += ldb;
@@ -209,21 +220,22 @@ internal static unsafe class Sgemm
         var c20 = StartPadded(bias, c + 2 * ldc, first, mask0); var c21 = StartPadded(bias1, c + 2 * ldc + 8, first, mask1);
         var c30 = StartPadded(bias, c + 3 * ldc, first, mask0); var c31 = StartPadded(bias1, c + 3 * ldc + 8, first, mask1);
         float* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda;
-        for (int p = 0; p < k; p++)
+        nint end = (nint)k * step;
+        for (nint at = 0; at != end; at += step)
         {
             var b0 = Avx.LoadVector256(b);
             var b1 = Avx.LoadVector256(b + 8);
             b += 16;
-            var x = Vector256.Create(a0[p * step]);
+            var x = Vector256.Create(a0[at]);
             c00 = Fma.MultiplyAdd(x, b0, c00);
             c01 = Fma.MultiplyAdd(x, b1, c01);
-            x = Vector256.Create(a1[p * step]);
+            x = Vector256.Create(a1[at]);
             c10 = Fma.MultiplyAdd(x, b0, c10);
             c11 = Fma.MultiplyAdd(x, b1, c11);
-            x = Vector256.Create(a2[p * step]);
+            x = Vector256.Create(a2[at]);
             c20 = Fma.MultiplyAdd(x, b0, c20);
             c21 = Fma.MultiplyAdd(x, b1, c21);
-            x = Vector256.Create(a3[p * step]);
+            x = Vector256.Create(a3[at]);
             c30 = Fma.MultiplyAdd(x, b0, c30);
             c31 = Fma.MultiplyAdd(x, b1, c31);
         }
@@ -243,15 +255,144 @@ internal static unsafe class Sgemm
         for (int r = 0; r < 4; r++) CopyRow(tile + 16 * r, c + r * ldc, width);
     }
 
+    /// <summary>
+    /// 4 rows × 1, 2, 9 or 10 columns from a zero-padded panel 16 wide (and bias, if any, padded likewise): the first
+    /// eight columns (when there are more than two) as in <see cref="Tile4xN"/>, the last one or two of all four rows in
+    /// a single vector, lanes (row 0: columns 8, 9; row 1: 8, 9; …), fed by the pair of B values broadcast and each row's
+    /// A value in its two lanes. A ten-column tile takes five multiply-adds a step instead of eight; every entry is
+    /// still its own sum in p order, so the bits are those of the padded tile.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile4xPairTail(float* a, int lda, int step, float* b, float* c, int ldc, int width, int k, float* bias, bool first)
+    {
+        bool wide = width > 8;
+        bool two = (width & 7) == 2;
+        int tail = wide ? 8 : 0;
+        float* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda;
+        Vector256<float> pairs;
+        if (first) pairs = bias == null ? Vector256<float>.Zero : Avx2.BroadcastScalarToVector256((double*)(bias + tail)).AsSingle();
+        else pairs = TailPairs(c + tail, ldc, two);
+        if (wide)
+        {
+            var c0 = Start(bias, c, first);
+            var c1 = Start(bias, c + ldc, first);
+            var c2 = Start(bias, c + 2 * ldc, first);
+            var c3 = Start(bias, c + 3 * ldc, first);
+            for (nint at = 0, end = (nint)k * step; at != end; at += step)
+            {
+                var b0 = Avx.LoadVector256(b);
+                var bPair = Avx2.BroadcastScalarToVector256((double*)(b + 8)).AsSingle();
+                b += 16;
+                var x0 = Vector256.Create(a0[at]);
+                var x1 = Vector256.Create(a1[at]);
+                var x2 = Vector256.Create(a2[at]);
+                var x3 = Vector256.Create(a3[at]);
+                c0 = Fma.MultiplyAdd(x0, b0, c0);
+                c1 = Fma.MultiplyAdd(x1, b0, c1);
+                c2 = Fma.MultiplyAdd(x2, b0, c2);
+                c3 = Fma.MultiplyAdd(x3, b0, c3);
+                pairs = Fma.MultiplyAdd(RowsInPairs(x0, x1, x2, x3), bPair, pairs);
+            }
+            Avx.Store(c, c0);
+            Avx.Store(c + ldc, c1);
+            Avx.Store(c + 2 * ldc, c2);
+            Avx.Store(c + 3 * ldc, c3);
+        }
+        else
+        {
+            for (nint at = 0, end = (nint)k * step; at != end; at += step)
+            {
+                var bPair = Avx2.BroadcastScalarToVector256((double*)b).AsSingle();
+                b += 16;
+                var rows = RowsInPairs(Vector256.Create(a0[at]), Vector256.Create(a1[at]), Vector256.Create(a2[at]), Vector256.Create(a3[at]));
+                pairs = Fma.MultiplyAdd(rows, bPair, pairs);
+            }
+        }
+        StorePairs(pairs, c + tail, ldc, two);
+    }
+
+    /// <summary>
+    /// <see cref="Tile4xPairTail"/> for 8 rows × 9 or 10 columns: each entry's sum is a chain of dependent multiply-adds,
+    /// and four rows' five chains left the multiply-add units waiting on their results; eight rows' ten keep them busy.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile8xPairTail(float* a, int lda, int step, float* b, float* c, int ldc, int width, int k, float* bias, bool first)
+    {
+        bool two = width == 10;
+        Vector256<float> upper, lower;
+        if (first) upper = lower = bias == null ? Vector256<float>.Zero : Avx2.BroadcastScalarToVector256((double*)(bias + 8)).AsSingle();
+        else
+        {
+            upper = TailPairs(c + 8, ldc, two);
+            lower = TailPairs(c + 4 * ldc + 8, ldc, two);
+        }
+        var c0 = Start(bias, c, first); var c1 = Start(bias, c + ldc, first);
+        var c2 = Start(bias, c + 2 * ldc, first); var c3 = Start(bias, c + 3 * ldc, first);
+        var c4 = Start(bias, c + 4 * ldc, first); var c5 = Start(bias, c + 5 * ldc, first);
+        var c6 = Start(bias, c + 6 * ldc, first); var c7 = Start(bias, c + 7 * ldc, first);
+        // Eight row pointers and one offset: recomputing row × lda inside the loop doubled its instructions.
+        float* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda, a4 = a + 4 * lda, a5 = a + 5 * lda, a6 = a + 6 * lda, a7 = a + 7 * lda;
+        nint end = (nint)k * step;
+        for (nint at = 0; at != end; at += step)
+        {
+            var b0 = Avx.LoadVector256(b);
+            var bPair = Avx2.BroadcastScalarToVector256((double*)(b + 8)).AsSingle();
+            b += 16;
+            var x0 = Vector256.Create(a0[at]);
+            var x1 = Vector256.Create(a1[at]);
+            var x2 = Vector256.Create(a2[at]);
+            var x3 = Vector256.Create(a3[at]);
+            c0 = Fma.MultiplyAdd(x0, b0, c0);
+            c1 = Fma.MultiplyAdd(x1, b0, c1);
+            c2 = Fma.MultiplyAdd(x2, b0, c2);
+            c3 = Fma.MultiplyAdd(x3, b0, c3);
+            upper = Fma.MultiplyAdd(RowsInPairs(x0, x1, x2, x3), bPair, upper);
+            x0 = Vector256.Create(a4[at]);
+            x1 = Vector256.Create(a5[at]);
+            x2 = Vector256.Create(a6[at]);
+            x3 = Vector256.Create(a7[at]);
+            c4 = Fma.MultiplyAdd(x0, b0, c4);
+            c5 = Fma.MultiplyAdd(x1, b0, c5);
+            c6 = Fma.MultiplyAdd(x2, b0, c6);
+            c7 = Fma.MultiplyAdd(x3, b0, c7);
+            lower = Fma.MultiplyAdd(RowsInPairs(x0, x1, x2, x3), bPair, lower);
+        }
+        Avx.Store(c, c0); Avx.Store(c + ldc, c1); Avx.Store(c + 2 * ldc, c2); Avx.Store(c + 3 * ldc, c3);
+        Avx.Store(c + 4 * ldc, c4); Avx.Store(c + 5 * ldc, c5); Avx.Store(c + 6 * ldc, c6); Avx.Store(c + 7 * ldc, c7);
+        StorePairs(upper, c + 8, ldc, two);
+        StorePairs(lower, c + 4 * ldc + 8, ldc, two);
+    }
+
+    /// <summary>Four rows' one or two values from <paramref name="at"/> on, in the lanes of <see cref="Tile4xPairTail"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> TailPairs(float* at, int ldc, bool two) =>
+        Vector256.Create(at[0], two ? at[1] : 0, at[ldc], two ? at[ldc + 1] : 0,
+            at[2 * ldc], two ? at[2 * ldc + 1] : 0, at[3 * ldc], two ? at[3 * ldc + 1] : 0);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StorePairs(Vector256<float> pairs, float* at, int ldc, bool two)
+    {
+        for (int r = 0; r < 4; r++)
+        {
+            at[r * ldc] = pairs.GetElement(2 * r);
+            if (two) at[r * ldc + 1] = pairs.GetElement(2 * r + 1);
+        }
+    }
+
+    /// <summary>(x0, x0, x1, x1, x2, x2, x3, x3) from four broadcasts.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> RowsInPairs(Vector256<float> x0, Vector256<float> x1, Vector256<float> x2, Vector256<float> x3) =>
+        Avx.Blend(Avx.Blend(x0, x1, 0b0000_1100), Avx.Blend(x2, x3, 0b1100_0000), 0b1111_0000);
+
     /// <summary>1 row × fewer than 16 columns, as <see cref="Tile4xN"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile1xN(float* a, int step, float* b, float* c, int width, int k, float* bias, bool first, Vector256<float> mask0, Vector256<float> mask1)
     {
         var c0 = StartPadded(bias, c, first, mask0);
         var c1 = StartPadded(bias == null ? null : bias + 8, c + 8, first, mask1);
-        for (int p = 0; p < k; p++)
+        for (nint at = 0, end = (nint)k * step; at != end; at += step)
         {
-            var x = Vector256.Create(a[p * step]);
+            var x = Vector256.Create(a[at]);
             c0 = Fma.MultiplyAdd(x, Avx.LoadVector256(b), c0);
             c1 = Fma.MultiplyAdd(x, Avx.LoadVector256(b + 8), c1);
             b += 16;

@@ -60,7 +60,7 @@ public sealed class SgemmTests
         // sentinels that must survive. Shapes: the digits output layer, products too short for a whole-row store,
         // two blocks of the shared dimension (whole rows stored only in the first), and one shared between two cores.
         var rng = new Rng(5);
-        foreach (var (n, k, m) in new[] { (32, 32, 10), (5, 300, 3), (9, 7, 15), (40, 300, 6), (600, 700, 10) })
+        foreach (var (n, k, m) in new[] { (32, 32, 10), (5, 300, 3), (9, 7, 15), (40, 300, 6), (600, 700, 10), (13, 300, 2), (9, 7, 1), (17, 20, 9), (8, 300, 18) })
         {
             var a = Random(n * k, rng);
             var b = Random(k * m, rng);
@@ -103,6 +103,46 @@ public sealed class SgemmTests
             Gemm<float>.MultiplyTransposedA(a, n, k, d, m, c);
             // c = aᵀ·d: in AssertProduct's terms, a [k×n] stored transposed, times d [n×m].
             AssertProduct(a, k, n, d, m, null, c, transposedA: true);
+        }
+    }
+
+    [SkippableFact]
+    public void Every_entry_is_its_own_fused_sum_in_p_order_bit_for_bit()
+    {
+        Skip.IfNot(Sgemm.Supported, "no AVX2/FMA here");
+        // What makes one core and two, whole batches and halves agree: whatever tile computes an entry (16 wide, padded,
+        // a pair of tail columns shared by four rows, one row), it is bias (or 0), then + a·b fused, p = 0, 1, … in turn.
+        var rng = new Rng(6);
+        foreach (int n in new[] { 1, 4, 5, 8, 13 })
+            foreach (int k in new[] { 1, 7, 16, 300 })
+                foreach (int m in new[] { 1, 2, 3, 9, 10, 11, 16, 18, 26, 32 })
+                {
+                    var a = Random(n * k, rng);
+                    var b = Random(k * m, rng);
+                    var bias = Random(m, rng);
+                    var c = new float[n * m];
+                    Gemm<float>.MultiplyAddBias(a, n, k, b, m, bias, c);
+                    AssertFusedChain(i => a.AsSpan(i * k, k).ToArray(), n, k, b, m, bias, c);
+                    var d = Random(k * m, rng);
+                    var g = new float[n * m];
+                    // aᵀ·d with a read in place as [k×n]: row i of aᵀ is column i of a.
+                    var at = Random(k * n, rng);
+                    Gemm<float>.MultiplyTransposedA(at, k, n, d, m, g);
+                    AssertFusedChain(i => Enumerable.Range(0, k).Select(p => at[p * n + i]).ToArray(), n, k, d, m, null, g);
+                }
+    }
+
+    private static void AssertFusedChain(Func<int, float[]> rowOfA, int n, int k, float[] b, int m, float[]? bias, float[] c)
+    {
+        for (int i = 0; i < n; i++)
+        {
+            var row = rowOfA(i);
+            for (int j = 0; j < m; j++)
+            {
+                float sum = bias?[j] ?? 0;
+                for (int p = 0; p < k; p++) sum = MathF.FusedMultiplyAdd(row[p], b[p * m + j], sum);
+                Assert.True(sum == c[i * m + j], $"[{n}×{k}]·[{k}×{m}] entry ({i}, {j}): {c[i * m + j]} against the chain's {sum}");
+            }
         }
     }
 
