@@ -256,11 +256,11 @@ internal static unsafe class Sgemm
     }
 
     /// <summary>
-    /// 4 rows × 1, 2, 9 or 10 columns from a zero-padded panel 16 wide (and bias, if any, padded likewise): the first
-    /// eight columns (when there are more than two) as in <see cref="Tile4xN"/>, the last one or two of all four rows in
-    /// a single vector, lanes (row 0: columns 8, 9; row 1: 8, 9; …), fed by the pair of B values broadcast and each row's
-    /// A value in its two lanes. A ten-column tile takes five multiply-adds a step instead of eight; every entry is
-    /// still its own sum in p order, so the bits are those of the padded tile.
+    /// 4 rows × 1, 2, 9 or 10 columns from a zero-padded panel 16 wide (and bias, if any, padded likewise): with nine or
+    /// ten, the first eight columns as in <see cref="Tile4xN"/>; the last one or two columns of all four rows in a single
+    /// vector, lanes (row 0: column j, j + 1; row 1: j, j + 1; …), fed by the pair of B values broadcast and each row's A
+    /// value in its two lanes. A ten-column tile takes five multiply-adds a step instead of eight; every entry is still
+    /// its own sum in p order, so the bits are those of the padded tile.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile4xPairTail(float* a, int lda, int step, float* b, float* c, int ldc, int width, int k, float* bias, bool first)

@@ -4,8 +4,8 @@ namespace Bridge.Managed.Tests.Kernels;
 
 /// <summary>
 /// The transpose the backward pass uses for D·Wᵀ, against the definition: every shape around the 8×8 register blocks
-/// (fewer rows or columns than eight, whole blocks, blocks and a remainder on either side), for float and double, with nothing written past the
-/// result.
+/// (fewer rows or columns than eight, whole blocks, blocks and a remainder on either side), for float and double, with
+/// nothing written past the result.
 /// </summary>
 public sealed class TranspositionTests
 {
