@@ -121,14 +121,12 @@ internal static unsafe class Sgemm
                         int i = start;
                         // One or two columns past a multiple of eight (ten classes, one or two outputs): four rows
                         // of those columns share one vector instead of each padding one to eight lanes.
-                        if ((width & 7) is 1 or 2)
-                        {
-                            if (width > 8)
-                                for (; i + 8 <= end; i += 8)
-                                    Tile8xPairTail(a + i * rowStride + p0 * sharedStride, rowStride, sharedStride, panel, c + i * m + j0, m, width, kc, rowBias, first);
+                        if (width is 9 or 10)
+                            for (; i + 8 <= end; i += 8)
+                                Tile8xPairTail(a + i * rowStride + p0 * sharedStride, rowStride, sharedStride, panel, c + i * m + j0, m, width, kc, rowBias, first);
+                        else if (width is 1 or 2)
                             for (; i + 4 <= end; i += 4)
-                                Tile4xPairTail(a + i * rowStride + p0 * sharedStride, rowStride, sharedStride, panel, c + i * m + j0, m, width, kc, rowBias, first);
-                        }
+                                Tile4xPair(a + i * rowStride + p0 * sharedStride, rowStride, sharedStride, panel, c + i * m + j0, m, width, kc, rowBias, first);
                         for (; i + 4 <= end; i += 4)
                             Tile4xN(a + i * rowStride + p0 * sharedStride, rowStride, sharedStride, panel, c + i * m + j0, m, width, kc, rowBias, first,
                                 mask0, mask1, spillLimit);
@@ -256,64 +254,34 @@ internal static unsafe class Sgemm
     }
 
     /// <summary>
-    /// 4 rows × 1, 2, 9 or 10 columns from a zero-padded panel 16 wide (and bias, if any, padded likewise): with nine or
-    /// ten, the first eight columns as in <see cref="Tile4xN"/>; the last one or two columns of all four rows in a single
-    /// vector, lanes (row 0: column j, j + 1; row 1: j, j + 1; …), fed by the pair of B values broadcast and each row's A
-    /// value in its two lanes. A ten-column tile takes five multiply-adds a step instead of eight; every entry is still
-    /// its own sum in p order, so the bits are those of the padded tile.
+    /// 4 rows × 1 or 2 columns from a zero-padded panel 16 wide (and bias, if any, padded likewise), all in one vector,
+    /// lanes (row 0: columns 0, 1; row 1: 0, 1; …), fed by the pair of B values broadcast and each row's A value in its
+    /// two lanes: one multiply-add a step instead of eight. Every entry is still its own sum in p order, so the bits are
+    /// those of the padded tile.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile4xPairTail(float* a, int lda, int step, float* b, float* c, int ldc, int width, int k, float* bias, bool first)
+    private static void Tile4xPair(float* a, int lda, int step, float* b, float* c, int ldc, int width, int k, float* bias, bool first)
     {
-        bool wide = width > 8;
-        bool two = (width & 7) == 2;
-        int tail = wide ? 8 : 0;
+        bool two = width == 2;
         float* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda;
-        Vector256<float> pairs;
-        if (first) pairs = bias == null ? Vector256<float>.Zero : Avx2.BroadcastScalarToVector256((double*)(bias + tail)).AsSingle();
-        else pairs = TailPairs(c + tail, ldc, two);
-        if (wide)
+        var pairs = first
+            ? bias == null ? Vector256<float>.Zero : Avx2.BroadcastScalarToVector256((double*)bias).AsSingle()
+            : TailPairs(c, ldc, two);
+        for (nint at = 0, end = (nint)k * step; at != end; at += step)
         {
-            var c0 = Start(bias, c, first);
-            var c1 = Start(bias, c + ldc, first);
-            var c2 = Start(bias, c + 2 * ldc, first);
-            var c3 = Start(bias, c + 3 * ldc, first);
-            for (nint at = 0, end = (nint)k * step; at != end; at += step)
-            {
-                var b0 = Avx.LoadVector256(b);
-                var bPair = Avx2.BroadcastScalarToVector256((double*)(b + 8)).AsSingle();
-                b += 16;
-                var x0 = Vector256.Create(a0[at]);
-                var x1 = Vector256.Create(a1[at]);
-                var x2 = Vector256.Create(a2[at]);
-                var x3 = Vector256.Create(a3[at]);
-                c0 = Fma.MultiplyAdd(x0, b0, c0);
-                c1 = Fma.MultiplyAdd(x1, b0, c1);
-                c2 = Fma.MultiplyAdd(x2, b0, c2);
-                c3 = Fma.MultiplyAdd(x3, b0, c3);
-                pairs = Fma.MultiplyAdd(RowsInPairs(x0, x1, x2, x3), bPair, pairs);
-            }
-            Avx.Store(c, c0);
-            Avx.Store(c + ldc, c1);
-            Avx.Store(c + 2 * ldc, c2);
-            Avx.Store(c + 3 * ldc, c3);
+            var bPair = Avx2.BroadcastScalarToVector256((double*)b).AsSingle();
+            b += 16;
+            var rows = RowsInPairs(Vector256.Create(a0[at]), Vector256.Create(a1[at]), Vector256.Create(a2[at]), Vector256.Create(a3[at]));
+            pairs = Fma.MultiplyAdd(rows, bPair, pairs);
         }
-        else
-        {
-            for (nint at = 0, end = (nint)k * step; at != end; at += step)
-            {
-                var bPair = Avx2.BroadcastScalarToVector256((double*)b).AsSingle();
-                b += 16;
-                var rows = RowsInPairs(Vector256.Create(a0[at]), Vector256.Create(a1[at]), Vector256.Create(a2[at]), Vector256.Create(a3[at]));
-                pairs = Fma.MultiplyAdd(rows, bPair, pairs);
-            }
-        }
-        StorePairs(pairs, c + tail, ldc, two);
+        StorePairs(pairs, c, ldc, two);
     }
 
     /// <summary>
-    /// <see cref="Tile4xPairTail"/> for 8 rows × 9 or 10 columns: each entry's sum is a chain of dependent multiply-adds,
-    /// and four rows' five chains left the multiply-add units waiting on their results; eight rows' ten keep them busy.
+    /// 8 rows × 9 or 10 columns from a zero-padded panel 16 wide (and bias, if any, padded likewise): the first eight
+    /// columns a vector a row, the last one or two of four rows in one vector as in <see cref="Tile4xPair"/>, which
+    /// takes ten multiply-adds a step where padded tiles take sixteen. Eight rows, not four: each entry's sum is a
+    /// chain of dependent multiply-adds, and four rows' five chains left the multiply-add units waiting on results.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile8xPairTail(float* a, int lda, int step, float* b, float* c, int ldc, int width, int k, float* bias, bool first)
@@ -363,7 +331,7 @@ internal static unsafe class Sgemm
         StorePairs(lower, c + 4 * ldc + 8, ldc, two);
     }
 
-    /// <summary>Four rows' one or two values from <paramref name="at"/> on, in the lanes of <see cref="Tile4xPairTail"/>.</summary>
+    /// <summary>Four rows' one or two values from <paramref name="at"/> on, in the lanes of <see cref="Tile4xPair"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> TailPairs(float* at, int ldc, bool two) =>
         Vector256.Create(at[0], two ? at[1] : 0, at[ldc], two ? at[ldc + 1] : 0,
