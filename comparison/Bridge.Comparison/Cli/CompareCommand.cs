@@ -136,7 +136,7 @@ public static class CompareCommand
 
         public void Finished(string backend, BackendResult? result, Exception? error) =>
             console.MarkupLine(error is null
-                ? $"[grey]{Markup.Escape(backend)}: trained in {result!.TrainingTime.TotalSeconds:F2} s, {Markup.Escape(result.Metric)} {TerminalReport.Format(result.Value)}[/]"
+                ? $"[grey]{Markup.Escape(backend)}: trained in {result!.TrainingTime.TotalSeconds:F2} s, {Markup.Escape(result.Metric)} {TerminalReport.FormatMetric(result.Metric, result.Value)}[/]"
                 : $"[red]{Markup.Escape(backend)} failed: {Markup.Escape(error.Message)}[/]");
     }
 }

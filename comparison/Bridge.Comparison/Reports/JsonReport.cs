@@ -19,7 +19,7 @@ public static class JsonReport
     {
         verdict ??= Verdict.Of(report);
         var plan = report.Plan;
-        var failures = TerminalReport.FailuresWhileRunning(report);
+        var failures = BackendFailures.Of(report);
         return new JsonObject
         {
             ["schema"] = $"bridge-comparison/{SchemaVersion}",

@@ -12,7 +12,7 @@ public static class TerminalReport
         verdict ??= Verdict.Of(report);
         console.Write(new Rule($"[bold]Bridge comparison[/] [grey]{Markup.Escape(report.Plan.Describe())}[/]").LeftJustified());
 
-        var failures = FailuresWhileRunning(report);
+        var failures = BackendFailures.Of(report);
         var backends = new Table().Border(TableBorder.Rounded).Title("Backends");
         backends.AddColumn("backend").AddColumn("available").AddColumn("device / reason");
         foreach (var b in report.Backends)
@@ -44,12 +44,6 @@ public static class TerminalReport
             _ => $"[red]{failed} of {report.Checks.Count} checks failed[/] {took}.",
         });
     }
-
-    /// <summary>The backends that failed while running, with their error messages.</summary>
-    internal static Dictionary<string, string> FailuresWhileRunning(ComparisonReport report) =>
-        report.Checks.Where(c => c.Name == CheckNames.Error)
-            .GroupBy(c => c.Backend)
-            .ToDictionary(g => g.Key, g => g.First().Detail ?? "no message");
 
     /// <summary>A message's first line, cut to fit a table cell; the full message follows the tables.</summary>
     internal static string FirstLine(string message, int limit = 100)
@@ -94,11 +88,15 @@ public static class TerminalReport
             table.AddRow(
                 Markup.Escape(r.Backend),
                 Markup.Escape(r.Metric),
-                r.Metric.EndsWith("accuracy", StringComparison.Ordinal) ? r.Value.ToString("P2", CultureInfo.InvariantCulture) : Format(r.Value),
+                FormatMetric(r.Metric, r.Value),
                 r.History.Count == 0 ? "" : Format(r.History[^1].Loss),
                 $"{r.TrainingTime.TotalSeconds:F2} s");
         console.Write(table);
     }
+
+    /// <summary>A final metric as the tables show it: accuracy in percent, anything else as a number.</summary>
+    internal static string FormatMetric(string metric, double value) =>
+        metric.EndsWith("accuracy", StringComparison.Ordinal) ? value.ToString("P2", CultureInfo.InvariantCulture) : Format(value);
 
     internal static string Format(double value) =>
         double.IsNaN(value) ? "n/a"
