@@ -69,7 +69,7 @@ public static class TerminalReport
             {
                 var check = row.FirstOrDefault(c => c.Backend == column);
                 cells.Add(check is null ? ""
-                    : check.Name == CheckNames.Error ? $"[red]✗ {Markup.Escape(FirstLine(check.Detail ?? "failed", 60))}[/]"
+                    : check.Name == CheckNames.Error ? $"[red]✗ {Markup.Escape(FirstLine(check.Detail ?? "failed", 80))}[/]"
                     : (check.Passed ? "[green]" : "[red]") + Format(check.Value) + (check.Passed ? " ✓" : " ✗") + "[/]");
             }
             cells.Add(row.Key.Name == CheckNames.Error ? "" : "[grey]" + Format(row.First().Tolerance) + "[/]");
