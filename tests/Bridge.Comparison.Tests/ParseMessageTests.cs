@@ -46,6 +46,16 @@ public sealed class ParseMessageTests
     }
 
     [Fact]
+    public void A_mistyped_command_gets_the_nearest_one_and_the_list()
+    {
+        var (code, error, _) = Run("compre");
+        Assert.Equal(ExitCodes.BadArguments, code);
+        Assert.Contains("unknown command compre (did you mean compare?)", error);
+        Assert.Contains("compare, train, bench, backends", error);
+        Assert.DoesNotContain("Required command", error);
+    }
+
+    [Fact]
     public void A_bad_name_has_no_parameter_name_in_its_message()
     {
         var console = new TestConsole().Width(200);

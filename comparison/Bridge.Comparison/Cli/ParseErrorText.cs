@@ -14,11 +14,23 @@ internal static class ParseErrorText
     {
         var lines = new List<string>();
         var unmatched = parsed.UnmatchedTokens;
-        if (unmatched.Count > 0) lines.Add(Unknown(unmatched, parsed.CommandResult.Command));
+        var command = parsed.CommandResult.Command;
+        // A word where a command was expected ("bridge-nn compre"): name it, the nearest command, and the commands.
+        bool unknownCommand = command.Subcommands.Count > 0 && unmatched.Count > 0 && !unmatched[0].StartsWith('-');
+        if (unknownCommand)
+        {
+            var names = command.Subcommands.Select(c => c.Name).ToList();
+            string? nearest = names.OrderBy(n => Distance(unmatched[0], n)).FirstOrDefault(n => Distance(unmatched[0], n) <= 2);
+            lines.Add($"unknown command {unmatched[0]}" + (nearest is null ? "" : $" (did you mean {nearest}?)") +
+                      $"; the commands are {string.Join(", ", names)}");
+        }
+        else if (unmatched.Count > 0) lines.Add(Unknown(unmatched, command));
         foreach (var error in parsed.Errors)
         {
-            // The parser reports each unmatched token once more as its own error; the line above already says it.
+            // The parser reports each unmatched token once more as its own error, and a missing command after an
+            // unknown one; the line above already says it.
             if (unmatched.Any(token => error.Message.Contains($"'{token}'", StringComparison.Ordinal))) continue;
+            if (unknownCommand && error.SymbolResult is CommandResult) continue;
             lines.Add(Describe(error));
         }
         return lines;
