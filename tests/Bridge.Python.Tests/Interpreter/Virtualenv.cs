@@ -4,7 +4,7 @@ namespace Bridge.Python.Tests;
 
 /// <summary>
 /// One virtualenv of Debian's python3 for the tests that need one, made on first use (python3 -m venv, without pip:
-/// nothing is installed into it) and left in the temporary folder for the run. Debian needs python3-venv for it.
+/// nothing is installed into it) and deleted when the test process ends. Debian needs python3-venv for it.
 /// </summary>
 internal static class Virtualenv
 {
@@ -27,8 +27,15 @@ internal static class Virtualenv
         using var process = Process.Start(start)!;
         string error = process.StandardError.ReadToEnd() + process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        return process.ExitCode == 0
-            ? (folder, null)
-            : (null, $"no virtualenv could be made (Debian: apt-get install python3-venv): {error.Trim()}");
+        if (process.ExitCode == 0)
+        {
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                try { Directory.Delete(folder, recursive: true); }
+                catch (IOException) { } // Left in the temporary folder: nothing depends on it any more.
+            };
+            return (folder, null);
+        }
+        return (null, $"no virtualenv could be made (Debian: apt-get install python3-venv): {error.Trim()}");
     }
 }
