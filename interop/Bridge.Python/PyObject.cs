@@ -39,8 +39,8 @@ public sealed unsafe class PyObject : IDisposable
 
     /// <summary>
     /// A new (strong) reference to this object, for a receiver that takes ownership of a PyObject* and drops it
-    /// later itself (a C function that steals its argument). pythonnet does not need one: its
-    /// <c>new PyObject(new BorrowedReference(handle))</c> takes a reference of its own from <see cref="Handle"/>.
+    /// later itself (a C function that steals its argument). pythonnet 3 has no public constructor from a pointer: hand
+    /// it the object through Python, <c>ctypes.cast(handle, ctypes.py_object).value</c>, which takes its own reference.
     /// </summary>
     public IntPtr NewReference()
     {
