@@ -24,6 +24,22 @@ public sealed class NamedInterpreterTests
     }
 
     [SkippableFact]
+    public void A_library_named_alone_is_started_as_its_own_interpreter()
+    {
+        RequireDebianPython();
+        var library = InterpreterFacts.Probe(DebianPython, out var problem)?.LibraryCandidates.FirstOrDefault(File.Exists);
+        Skip.If(library is null, $"Debian's libpython was not found ({problem ?? "no candidate exists"}; apt-get install libpython3.11)");
+        var environment = Clean(OtherPythonFirst());
+        environment["BRIDGE_PYTHON_LIB"] = library;
+        var (embedded, output) = ChildProcess.Run(environment);
+        // Its interpreter is python3.X in /usr/bin, which reports that name as its executable.
+        var truth = ChildProcess.Direct(embedded.Executable, environment);
+        Assert.StartsWith("/usr/bin/python3.", embedded.Executable);
+        AssertSamePython(truth, embedded, output);
+        Assert.Equal(ChildProcess.Direct(DebianPython, environment).Prefix, embedded.Prefix);
+    }
+
+    [SkippableFact]
     public void A_virtualenv_is_its_own_prefix_over_its_base()
     {
         RequireDebianPython();
