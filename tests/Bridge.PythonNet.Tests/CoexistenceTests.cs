@@ -2,20 +2,28 @@ using System.Diagnostics;
 
 namespace Bridge.PythonNet.Tests;
 
-/// <summary>
-/// Bridge beside pythonnet 3.2.1 in one application, either one starting Python: each order runs in a process of its
-/// own (the interpreter is per process) and must end by itself, exit code 0. There are only two such processes:
-/// pythonnet spends seconds at every process exit.
-/// </summary>
-public sealed class CoexistenceTests
+/// <summary>pythonnet starts Python; Bridge joins it.</summary>
+public sealed class PythonnetFirstTests
 {
     [SkippableFact]
-    public void Pythonnet_first_then_bridge_share_one_interpreter() => Run("pythonnet-first");
+    public void Pythonnet_first_then_bridge_share_one_interpreter() => ScenarioRun.Expect("pythonnet-first");
+}
 
+/// <summary>Bridge starts Python; pythonnet, pointed at Bridge's library, joins it.</summary>
+public sealed class BridgeFirstTests
+{
     [SkippableFact]
-    public void Bridge_first_then_pythonnet_share_one_interpreter() => Run("bridge-first");
+    public void Bridge_first_then_pythonnet_share_one_interpreter() => ScenarioRun.Expect("bridge-first");
+}
 
-    private static void Run(string scenario)
+/// <summary>
+/// Bridge beside pythonnet 3.2.1 in one application, either one starting Python: each order runs in a process of its
+/// own (the interpreter is per process) and must end by itself, exit code 0. There are only two such processes, in
+/// two test classes so that they run at the same time: pythonnet spends seconds at every process exit.
+/// </summary>
+internal static class ScenarioRun
+{
+    public static void Expect(string scenario)
     {
         var start = new ProcessStartInfo(Dotnet) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(typeof(Scenarios).Assembly.Location);
