@@ -21,8 +21,33 @@ public sealed unsafe class PyObject : IDisposable
         if (_handle != IntPtr.Zero) Python.ReleaseLater(_handle);
     }
 
-    /// <summary>The PyObject* (valid while this object is not disposed).</summary>
+    /// <summary>The PyObject* (valid while this object is not disposed). Borrowed: to keep the object beyond this
+    /// wrapper's life, take a reference of your own with <see cref="NewReference"/>.</summary>
     public IntPtr Handle => _handle != IntPtr.Zero ? _handle : throw new ObjectDisposedException(nameof(PyObject));
+
+    /// <summary>
+    /// Wraps a PyObject* that another binding holds (pythonnet's <c>PyObject.Handle</c>, a C extension's pointer):
+    /// Bridge takes a reference of its own, so the giver keeps and later drops its own reference as before.
+    /// Both must run on the same interpreter — the one this process runs; see <see cref="Python.StartedByBridge"/>.
+    /// </summary>
+    public static PyObject FromHandle(IntPtr handle)
+    {
+        if (handle == IntPtr.Zero) throw new ArgumentException("The PyObject* handle is null.", nameof(handle));
+        using var gil = Python.Gil();
+        return Borrow(handle);
+    }
+
+    /// <summary>
+    /// A new (strong) reference to this object, for a receiver that takes ownership of a PyObject* and drops it
+    /// later itself (a C function that steals its argument). pythonnet 3 has no public constructor from a pointer: hand
+    /// it the object through Python, <c>ctypes.cast(handle, ctypes.py_object).value</c>, which takes its own reference.
+    /// </summary>
+    public IntPtr NewReference()
+    {
+        using var gil = Python.Gil();
+        Python.Api.Py_IncRef(Handle);
+        return _handle;
+    }
 
     public bool IsNone
     {

@@ -31,7 +31,15 @@ public static unsafe class Python
     public static string HelperFolder => _helperFolder ??= Path.Combine(AppContext.BaseDirectory, "python");
 
     /// <summary>
-    /// Finds and starts Python (once; later calls return the same installation, whatever their options).
+    /// Whether Bridge started the interpreter (false when it found one already running in the process, started by
+    /// another embedder such as pythonnet, and joined it).
+    /// </summary>
+    public static bool StartedByBridge { get; private set; }
+
+    /// <summary>
+    /// Finds and starts Python (once; later calls return the same installation, whatever their options). When this
+    /// process already runs an interpreter (pythonnet started it, say), Bridge joins that one instead: it does not
+    /// initialise it again, takes the GIL per call with PyGILState_Ensure like any other thread, and never finalises it.
     /// </summary>
     /// <exception cref="PythonNotFoundException">No usable shared libpython: the message lists what was tried.</exception>
     public static PythonInstallation Initialize(PythonOptions? options = null)
@@ -41,28 +49,63 @@ public static unsafe class Python
         {
             if (_api is not null) return _installation!;
             options ??= new PythonOptions();
-            var installation = PythonLocator.Locate(options);
+            // A libpython already in the process decides which Python this is: a second one would be a second,
+            // separate interpreter (and two copies of every extension module's globals).
+            string? loaded = Dl.LoadedPythonLibrary();
+            var installation = loaded is null ? PythonLocator.Locate(options) : null;
+            string libraryPath = loaded ?? installation!.LibraryPath;
             IntPtr handle;
             try
             {
-                handle = Dl.OpenGlobal(installation.LibraryPath);
+                handle = Dl.OpenGlobal(libraryPath);
             }
             catch (DllNotFoundException e)
             {
                 throw new PythonNotFoundException($"Python was found ({installation}) but its library would not load: {e.Message}");
             }
             var api = new CPython(handle);
-            if (api.Py_IsInitialized() == 0)
+            bool running = api.Py_IsInitialized() != 0;
+            if (running)
             {
-                api.Py_InitializeEx(options.InstallSignalHandlers ? 1 : 0);
+                installation = RunningInterpreter.Describe(api, libraryPath);
+            }
+            else
+            {
+                installation ??= JoinLoadedLibrary(libraryPath, options);
+                InterpreterStart.Initialize(handle, api, installation.Executable, options.InstallSignalHandlers);
                 // The starting thread holds the GIL now; let go of it for good (its thread state is kept, unused).
                 api.PyEval_SaveThread();
             }
-            _api = api;
+            StartedByBridge = !running;
             _installation = installation;
+            _api = api;
             ConfigureSysPath(installation, options);
             return installation;
         }
+    }
+
+    /// <summary>
+    /// A libpython is loaded but not started (pythonnet set up, not yet initialised): start it as the interpreter
+    /// Bridge would have chosen if that is the same library, else with the library's own defaults.
+    /// </summary>
+    private static PythonInstallation JoinLoadedLibrary(string libraryPath, PythonOptions options)
+    {
+        try
+        {
+            var located = PythonLocator.Locate(options);
+            if (SameFile(located.LibraryPath, libraryPath)) return located;
+        }
+        catch (PythonNotFoundException)
+        {
+            // The loaded library is enough.
+        }
+        return new PythonInstallation(libraryPath, null, null, null, [], "the libpython already loaded in this process");
+    }
+
+    private static bool SameFile(string a, string b)
+    {
+        static string Real(string path) => new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? Path.GetFullPath(path);
+        return Real(a) == Real(b);
     }
 
     [ThreadStatic]
@@ -166,7 +209,8 @@ public static unsafe class Python
         using var sys = Import("sys");
         using var path = sys.GetAttr("path");
         var current = path.ToList().Select(p => p.ToString()).ToList();
-        // The interpreter's own sys.path first (its site-packages), then ours in front of everything.
+        // What the interpreter reported when run on its own is there already when it was started as that interpreter;
+        // this adds it where only a library was named (CPython's build defaults). Then ours in front of everything.
         foreach (var entry in installation.SysPath)
             if (!current.Contains(entry))
             {
@@ -175,8 +219,6 @@ public static unsafe class Python
             }
         foreach (var entry in options.ExtraPaths.Append(HelperFolder).Reverse())
             path.CallMethod("insert", 0, entry).Dispose();
-        if (installation.Executable is { } executable)
-            sys.SetAttr("executable", executable);
     }
 }
 

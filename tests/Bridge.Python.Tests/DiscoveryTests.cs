@@ -60,6 +60,25 @@ public sealed class DiscoveryTests
     }
 
     [Fact]
+    public void A_library_named_alone_is_started_as_its_own_interpreter_of_the_same_version()
+    {
+        const string debianLibrary = "/usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0";
+        var interpreters = new Dictionary<string, InterpreterFacts>
+        {
+            ["/usr/bin/python3.11"] = Facts("/usr/bin/python3.11", debianLibrary, true, "/usr/lib/python3/dist-packages"),
+        };
+        var found = PythonLocator.Locate(new(), World(new() { ["BRIDGE_PYTHON_LIB"] = debianLibrary }, [debianLibrary, "/usr/bin/python3.11"], interpreters));
+        Assert.Equal("/usr/bin/python3.11", found.Executable);
+        Assert.Contains("/usr/lib/python3/dist-packages", found.SysPath);
+
+        // A python3.11 beside it that is another version is not this library's interpreter.
+        interpreters["/usr/bin/python3.11"] = Facts("/usr/bin/python3.11", debianLibrary) with { Version = "3.12.1" };
+        var alone = PythonLocator.Locate(new(), World(new() { ["BRIDGE_PYTHON_LIB"] = debianLibrary }, [debianLibrary, "/usr/bin/python3.11"], interpreters));
+        Assert.Null(alone.Executable);
+        Assert.Equal(debianLibrary, alone.LibraryPath);
+    }
+
+    [Fact]
     public void A_wrong_library_path_is_an_error_that_names_it()
     {
         var error = Assert.Throws<PythonNotFoundException>(() =>

@@ -66,14 +66,36 @@ public static class PythonLocator
             throw new PythonNotFoundException(
                 $"{foundBy} names a Python library that does not exist: {library}. " +
                 "Point it at a shared libpython (for Debian's Python: /usr/lib/x86_64-linux-gnu/libpython3.11.so.1.0), or unset it.");
-        // With an interpreter at hand, use its sys.path so the environment's packages import.
-        if (executable is not null)
+        // With an interpreter at hand, use its sys.path so the environment's packages import, and start Python as that
+        // interpreter. Without one named, the library's own interpreter (libpython3.11 in <prefix>/lib or a multiarch
+        // folder under it, python3.11 in <prefix>/bin) is that interpreter; else CPython's build defaults apply.
+        foreach (string candidate in executable is not null ? [executable] : InterpretersBeside(library).Where(world.FileExists))
         {
-            var (facts, _) = world.Probe(executable);
-            if (facts is not null)
+            var (facts, _) = world.Probe(candidate);
+            if (facts is not null && (executable is not null || facts.Version.StartsWith(VersionOf(library) + ".", StringComparison.Ordinal)))
                 return new PythonInstallation(library, facts.Executable, facts.Version, facts.Prefix, facts.SysPath, foundBy);
         }
         return new PythonInstallation(library, null, null, null, [], foundBy);
+    }
+
+    /// <summary>"3.11" for libpython3.11.so.1.0 (null for a name that is not a libpython's).</summary>
+    private static string? VersionOf(string library)
+    {
+        string name = Path.GetFileName(library);
+        if (!name.StartsWith("libpython", StringComparison.Ordinal)) return null;
+        string rest = name["libpython".Length..];
+        int end = rest.IndexOf(".so", StringComparison.Ordinal) is var so and >= 0 ? so : rest.IndexOf(".dylib", StringComparison.Ordinal);
+        string version = (end >= 0 ? rest[..end] : rest).TrimEnd('d', 'm', 't'); // Build flags after the version (3.8d, 3.13t).
+        return version.Length > 0 && char.IsDigit(version[0]) ? version : null;
+    }
+
+    /// <summary>Where a library's own interpreter would be: bin/python3.X one to three folders above it.</summary>
+    private static IEnumerable<string> InterpretersBeside(string library)
+    {
+        if (VersionOf(library) is not { } version) yield break;
+        var folder = Directory.GetParent(Path.GetFullPath(library));
+        for (int up = 0; up < 3 && folder?.Parent is { } parent; up++, folder = parent)
+            yield return Path.Combine(parent.FullName, "bin", $"python{version}");
     }
 
     private static PythonInstallation? Interpreter(string executable, string foundBy, Surroundings world, List<string> tried)

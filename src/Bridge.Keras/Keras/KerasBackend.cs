@@ -76,9 +76,7 @@ public sealed class KerasBackend : IPortableBackend
             catch (PythonException e)
             {
                 module.Dispose();
-                return (_helper = (null,
-                    $"keras cannot be imported by {Bridge.Python.Python.Installation}: {e.TypeName}: {e.PythonMessage}. " +
-                    "Fix: conda env create -f environment.yml; conda activate bridge (Keras 3 with torch), or point BRIDGE_PYTHON at a Python that has keras.")).Value;
+                return (_helper = (null, PythonRuntime.ImportProblem(e, "keras"))).Value;
             }
         }
     }

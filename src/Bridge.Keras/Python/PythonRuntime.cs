@@ -32,11 +32,21 @@ internal static class PythonRuntime
         }
         catch (PythonException e)
         {
-            return (null,
-                $"{needs} cannot be imported by {Bridge.Python.Python.Installation}: {e.TypeName}: {e.PythonMessage}. " +
-                "Fix: create the environment from environment.yml (conda env create -f environment.yml; conda activate bridge), " +
-                "or point BRIDGE_PYTHON at a Python that has it.");
+            return (null, ImportProblem(e, needs));
         }
+    }
+
+    /// <summary>
+    /// Why <paramref name="needs"/> does not import, and the fix for this machine: for a missing module, that module
+    /// (numpy, say, where scikit-learn needs it) as well as the package the backend needs.
+    /// </summary>
+    public static string ImportProblem(PythonException e, string needs)
+    {
+        var packages = new List<MissingModuleFix.Package>();
+        if (MissingModuleFix.MissingModule(e) is { } missing) packages.Add(MissingModuleFix.For(missing));
+        packages.Add(MissingModuleFix.For(needs));
+        return $"{needs} cannot be imported by {Bridge.Python.Python.Installation}: {e.TypeName}: {e.PythonMessage}. " +
+               MissingModuleFix.Describe(packages, Bridge.Python.Python.Installation, MissingModuleFix.Surroundings.Real);
     }
 
     public static PyObject ToNumpy(Matrix m) => NumpyArrays.FromDoubles(m.Data, m.Rows, m.Cols);
