@@ -36,7 +36,10 @@ public sealed record ComparisonReport(
                 CheckNames.Gradient => $"outputs and loss agree, and the gradients disagree from layer {first.Layer} towards the input: look at that layer's backward pass",
                 _ => $"{first.Name}{(first.Layer is null ? "" : $" of {first.Layer}")} leaves tolerance",
             };
-            result.Add(new Diagnosis(group.Key, first, where));
+            // What the numbers say went wrong, when they say it (a crash's message, a named mistake): after the where.
+            var mistakes = failed.Select(c => c.Diagnosis).OfType<string>().Distinct().ToList();
+            if (first.Name == CheckNames.Error) where = "it failed";
+            result.Add(new Diagnosis(group.Key, first, mistakes.Count == 0 ? where : $"{where}. {string.Join(" ", mistakes)}"));
         }
         return result;
     }
