@@ -44,7 +44,7 @@ internal sealed class CSharpStudentCode(IStudentNetwork network, TimeSpan limit)
         }
         catch (AggregateException e) when (e.InnerException is { } inner)
         {
-            throw new StudentCodeException($"{_type}.{function} threw {inner.GetType().Name}: {inner.Message}\n{inner.StackTrace}", inner);
+            throw new StudentCodeException($"{_type}.{function} threw {inner.GetType().Name}: {inner.Message}\n{StudentFrames(inner.StackTrace)}", inner);
         }
         if (!finished)
         {
@@ -68,6 +68,10 @@ internal sealed class CSharpStudentCode(IStudentNetwork network, TimeSpan limit)
         }
         return arrays;
     }
+
+    /// <summary>The stack down to the student's method: the frames of this class and the thread pool below it tell a student nothing.</summary>
+    private static string StudentFrames(string? stack) =>
+        string.Join('\n', (stack ?? "").Split('\n').TakeWhile(line => !line.TrimStart().StartsWith($"at {typeof(CSharpStudentCode).FullName}", StringComparison.Ordinal)));
 
     private static bool ImplementsStep(Type type)
     {
