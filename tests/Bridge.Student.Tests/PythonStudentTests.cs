@@ -32,6 +32,30 @@ public sealed class PythonStudentTests
     }
 
     [SkippableFact]
+    public void A_correct_module_passes_in_float32_and_as_an_autoencoder()
+    {
+        var student = StudentFixture.Python("correct.py");
+        var float32 = StudentFixture.TanhSigmoid with { Precision = Precision.Float32 };
+        var report = StudentFixture.Compare(float32, student);
+        Assert.True(report.Passed, StudentFixture.Failures(report));
+        Assert.Equal(1e-4, report.Checks.First(c => c.Name == CheckNames.Gradient).Tolerance);
+
+        // An autoencoder: the decoder alone (ForwardRange from the code layer) goes through the same forward function.
+        var autoencoder = Autoencoder.Symmetric(4, [3], 2, output: Activation.Sigmoid) with { Optimizer = new Sgd(0.5) };
+        var rng = new Rng(6);
+        var x = new Matrix(40, 4);
+        for (int i = 0; i < x.Data.Length; i++) x.Data[i] = rng.NextDouble();
+        var plan = StudentFixture.Plan(autoencoder) with { Train = Dataset.Unlabeled("points", x) };
+        report = new ComparisonRunner([Bridge.Managed.ManagedBackend.Batched, student]).Run(plan);
+        Assert.True(report.Passed, StudentFixture.Failures(report));
+        Assert.Contains(report.Checks, c => c.Backend == student.Name && c.Name == CheckNames.ReconstructionError);
+        using var model = student.Build(autoencoder, 3);
+        using var managed = Bridge.Managed.ManagedBackend.Batched.Build(autoencoder, 3);
+        var codes = managed.Encode(x);
+        Assert.True(Agreement.RelativeError(managed.Decode(codes), model.Decode(codes)) < 1e-12);
+    }
+
+    [SkippableFact]
     public void A_correct_step_of_the_students_own_passes_and_is_the_one_used()
     {
         var student = StudentFixture.Python("correct_with_step.py");

@@ -151,7 +151,7 @@ public static class MistakeDiagnosis
                     $"The bias gradient of layer {name} is missing (all zeros) while its kernel's gradient is right: " +
                     "∂E/∂b_j is the mean over the batch of the deltas, db = delta.mean(axis=0) (with the loss's 1/N: delta.sum(axis=0) / N).");
             if (Factor(t.Bias, e.Bias, match) is double cb)
-                return new(DiagnosedStage.Gradient, l, FactorText(cb, n, k, loss, $"the bias gradient of layer {name} (its kernel's is right)"));
+                return new(DiagnosedStage.Gradient, l, FactorText(cb, n, k, loss, $"the bias of layer {name} (its kernel's gradient is right)"));
             return new(DiagnosedStage.Gradient, l,
                 $"The bias gradient of layer {name} is wrong while its kernel's is right: ∂E/∂b_j is the delta of node j summed over the batch and divided by N.");
         }
