@@ -18,6 +18,9 @@ The contract a student's module fulfils (it needs no Bridge import; see examples
     step(weights, grads, learning_rate) -> weights        (optional)
         one step of plain gradient descent; without it, Bridge's own optimizer steps.
 
+Bridge may also ask forward for part of the network (an autoencoder's decoder, to decode codes): weights and
+activations then hold that part's layers only, and x has the width of its first layer's inputs.
+
 Every array Bridge hands over is a fresh float64 copy: a student's code may change it freely. Whatever comes back is
 checked here for its structure and dtype, naming the layer and what was expected, before Bridge reads it; Bridge
 then checks the shapes and values.

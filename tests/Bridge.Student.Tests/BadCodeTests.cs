@@ -104,6 +104,15 @@ public sealed class BadCodeTests
     }
 
     [SkippableFact]
+    public void Gradients_in_reverse_order_are_named_by_the_shape_of_the_other_layer()
+    {
+        // 4-4-3: the output layer's [4, 3] gradient arrives first, where dense_0's [4, 4] belongs.
+        string message = ErrorOf("reversed_gradients.py");
+        Assert.Contains("gradients: dW of layer dense_0 has shape [4, 3]; expected [4, 4]", message);
+        Assert.Contains("That is the shape of layer dense_1's kernel: is the list shifted by one layer, or reversed?", message);
+    }
+
+    [SkippableFact]
     public void A_call_that_never_returns_is_stopped_at_the_time_limit_and_python_stays_usable()
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
