@@ -54,8 +54,12 @@ def load(path, module_name):
     try:
         spec = importlib.util.spec_from_file_location(module_name, path)
         module = importlib.util.module_from_spec(spec)
-        sys.modules.pop(module_name, None)
-        spec.loader.exec_module(module)
+        sys.modules[module_name] = module  # present while it runs, as for any import (dataclasses, pickle look there)
+        try:
+            spec.loader.exec_module(module)
+        finally:
+            # Each build loads the file afresh under a name of its own: keep sys.modules from collecting them.
+            sys.modules.pop(module_name, None)
     finally:
         if added and folder in sys.path:
             sys.path.remove(folder)

@@ -19,9 +19,9 @@ internal static class CheckDiagnoses
         {
             findings = MistakeDiagnosis.Find(spec, initial, batch, tested, reference, tolerances.Gradient);
         }
-        catch (ArgumentException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or NotSupportedException)
         {
-            // Numbers of shapes the diagnosis cannot set side by side: the checks say enough.
+            // A diagnosis is advice on top of the checks: numbers it cannot set side by side leave the checks as they are.
             return checks;
         }
         if (findings.Count == 0) return checks;

@@ -43,11 +43,11 @@ public static class MistakeDiagnosis
         // Two computations of the same thing agree to rounding; a match is anything closer than this.
         double match = Math.Max(tolerance, 1e-7);
         var findings = new List<Finding>();
-        var forward = Forward(spec, initial, batch, tested.LayerOutputs, reference.LayerOutputs, match, tolerance);
-        if (forward is not null)
+        bool forwardAgrees = tested.LayerOutputs.Select((o, l) => Agreement.RelativeError(o, reference.LayerOutputs[l])).All(e => e <= tolerance);
+        if (!forwardAgrees)
         {
-            // Everything after a wrong forward pass is wrong because of it: say only that.
-            findings.Add(forward);
+            // Everything after a wrong forward pass is wrong because of it: say only what the forward pass shows.
+            if (Forward(spec, initial, batch, tested.LayerOutputs, reference.LayerOutputs, match, tolerance) is { } forward) findings.Add(forward);
             return findings;
         }
         bool gradientsAgree = Agreement.PerLayer(tested.Gradients, reference.Gradients).All(e => e <= tolerance);
