@@ -9,7 +9,8 @@ namespace Bridge.Student;
 /// KeyboardInterrupt in the calling thread's Python code (PyThreadState_SetAsyncExc) when the limit passes, and the
 /// call is reported as not returning. Python checks for such an exception between bytecodes, so a loop written in
 /// Python is stopped at once, but a call blocked inside C (time.sleep, input(), one enormous numpy operation) only
-/// when it returns: a worker process (Bridge.Isolation) is what can end those.
+/// when it returns: a worker process (<c>backend.InWorkerProcess(new WorkerOptions { CallTimeout = … })</c>, Bridge.Isolation)
+/// is what can end those, by ending the process.
 /// </summary>
 internal sealed class PythonStudentCode : IStudentCode
 {
