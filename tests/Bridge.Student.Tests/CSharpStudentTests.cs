@@ -45,8 +45,8 @@ public sealed class CSharpStudentTests
         var student = new CSharpStudentBackend(new CSharpBackprop(Mistake.Throws));
         var report = StudentFixture.Compare(StudentFixture.TanhSigmoid, student);
         var error = Assert.Single(report.Checks, c => c.Backend == student.Name && c.Name == CheckNames.Error);
-        Assert.Contains("CSharpBackprop.Gradients threw InvalidOperationException: a deliberate failure in Gradients", error.Diagnosis);
-        Assert.Contains("CSharpBackprop.Gradients(", error.Diagnosis);
+        Assert.Contains("CSharpBackprop.Gradients threw InvalidOperationException: a deliberate failure in Gradients", error.Detail);
+        Assert.Contains("CSharpBackprop.Gradients(", error.Detail);
     }
 
     [Fact]
@@ -56,6 +56,6 @@ public sealed class CSharpStudentTests
         var report = StudentFixture.Compare(StudentFixture.TanhSigmoid, student);
         var error = Assert.Single(report.Checks, c => c.Backend == student.Name && c.Name == CheckNames.Error);
         CSharpBackprop.Hang.Set();
-        Assert.Contains("CSharpBackprop.Gradients did not return within 3 s", error.Diagnosis);
+        Assert.Contains("CSharpBackprop.Gradients did not return within 3 s", error.Detail);
     }
 }

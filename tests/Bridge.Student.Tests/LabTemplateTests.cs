@@ -13,8 +13,8 @@ public sealed class LabTemplateTests
         StudentFixture.RequirePython(template);
         var report = StudentFixture.Compare(StudentFixture.TanhSigmoid, template);
         var error = Assert.Single(report.Checks, c => c.Backend == template.Name && c.Name == CheckNames.Error);
-        Assert.Contains("forward in my_net.py raised NotImplementedError: forward: the forward pass", error.Diagnosis);
-        Assert.Contains("my_net.py\", line", error.Diagnosis);
+        Assert.Contains("forward in my_net.py raised NotImplementedError: forward: the forward pass", error.Detail);
+        Assert.Contains("my_net.py\", line", error.Detail);
     }
 
     [SkippableFact]

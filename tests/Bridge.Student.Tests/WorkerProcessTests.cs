@@ -34,7 +34,7 @@ public sealed class WorkerProcessTests
         var error = Assert.Single(report.Checks, c => c.Backend == isolated.Name && c.Name == CheckNames.Error);
         Assert.False(error.Passed);
         Assert.True(clock.Elapsed < TimeSpan.FromMinutes(2), $"took {clock.Elapsed}");
-        Assert.Contains("worker process did not answer within 5 s and was killed", error.Diagnosis);
-        Assert.Contains("python:sleeps.py", error.Diagnosis);
+        Assert.Contains("worker process did not answer within 5 s and was killed", error.Detail);
+        Assert.Contains("python:sleeps.py", error.Detail);
     }
 }

@@ -34,11 +34,11 @@ public sealed record ComparisonReport(
                 CheckNames.Forward => $"the output of layer {first.Layer} is the first to leave tolerance: look at that layer's weights and activation",
                 CheckNames.Loss => "every layer's output agrees but the loss does not: look at the loss and its reduction",
                 CheckNames.Gradient => $"outputs and loss agree, and the gradients disagree from layer {first.Layer} towards the input: look at that layer's backward pass",
+                CheckNames.Error => $"failed while running: {first.Detail ?? "no message"}",
                 _ => $"{first.Name}{(first.Layer is null ? "" : $" of {first.Layer}")} leaves tolerance",
             };
-            // What the numbers say went wrong, when they say it (a crash's message, a named mistake): after the where.
+            // What the numbers say went wrong, when they name a mistake (MistakeDiagnosis): after the where.
             var mistakes = failed.Select(c => c.Diagnosis).OfType<string>().Distinct().ToList();
-            if (first.Name == CheckNames.Error) where = "it failed";
             result.Add(new Diagnosis(group.Key, first, mistakes.Count == 0 ? where : $"{where}. {string.Join(" ", mistakes)}"));
         }
         return result;

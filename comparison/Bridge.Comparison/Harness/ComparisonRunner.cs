@@ -56,7 +56,7 @@ public sealed class ComparisonRunner(IReadOnlyList<IBackend> backends, IComparis
             if (error is not null || run is null)
             {
                 checks.Add(new Check(CheckNames.Error, backend.Name, reference.Name, null, "error", double.PositiveInfinity, 0,
-                    error?.Message ?? "no result", error?.Message ?? "no result"));
+                    error?.Message ?? "no result"));
                 continue;
             }
             statuses[index] = statuses[index] with { Device = run.Device };
