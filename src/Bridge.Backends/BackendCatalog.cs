@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Bridge.Isolation;
 using Bridge.Keras;
 using Bridge.Managed;
+using Bridge.Student;
 using Bridge.Torch;
 
 namespace Bridge.Backends;
@@ -18,6 +19,9 @@ public static class BackendCatalog
     /// <summary>The names, in the order reports list them; the first is the reference.</summary>
     public static IReadOnlyList<string> Names { get; } = ["managed", "managed-teaching", "torch", "keras", "sklearn"];
 
+    /// <summary>The prefix of a student's Python module: python:path/to/my_net.py (examples/your-own-backprop).</summary>
+    public const string StudentPrefix = "python:";
+
     private static readonly SklearnBackend Sklearn = new();
 
     // Keras's own backend (torch, jax, tensorflow) comes from KERAS_BACKEND, as Keras itself reads it. One worker
@@ -30,15 +34,27 @@ public static class BackendCatalog
     /// <summary>The backend called <paramref name="name"/>.</summary>
     /// <param name="device">For torch: cpu, cuda, cuda:N or auto.</param>
     /// <exception cref="ArgumentException">No backend has that name; the message lists the names.</exception>
-    public static IBackend Get(string name, string? device = null) => name.Trim().ToLowerInvariant() switch
+    /// <param name="name">A name of <see cref="Names"/>, or python:FILE.py for a student's own network in a Python module.</param>
+    public static IBackend Get(string name, string? device = null)
     {
-        "managed" => ManagedBackend.Batched,
-        "managed-teaching" or "teaching" => ManagedBackend.Teaching,
-        "torch" => Torch(device ?? "cpu"),
-        "keras" => Keras.Value,
-        "sklearn" or "scikit-learn" => Sklearn,
-        _ => throw new ArgumentException($"Unknown backend '{name}': expected one of {string.Join(", ", Names)}."),
-    };
+        string trimmed = name.Trim();
+        if (trimmed.StartsWith(StudentPrefix, StringComparison.OrdinalIgnoreCase))
+        {
+            string path = trimmed[StudentPrefix.Length..];
+            if (path.Length == 0) throw new ArgumentException($"'{name}' names no file: write {StudentPrefix}path/to/my_net.py.");
+            return new PythonStudentBackend(path);
+        }
+        return trimmed.ToLowerInvariant() switch
+        {
+            "managed" => ManagedBackend.Batched,
+            "managed-teaching" or "teaching" => ManagedBackend.Teaching,
+            "torch" => Torch(device ?? "cpu"),
+            "keras" => Keras.Value,
+            "sklearn" or "scikit-learn" => Sklearn,
+            _ => throw new ArgumentException(
+                $"Unknown backend '{name}': expected one of {string.Join(", ", Names)}, or {StudentPrefix}FILE.py (your own network)."),
+        };
+    }
 
     private static IBackend Torch(string device) =>
         LibTorchInProcess.PythonTorch is null

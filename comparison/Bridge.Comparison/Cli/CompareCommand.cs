@@ -10,7 +10,7 @@ public static class CompareCommand
     public static Command Create()
     {
         var shared = new ModelOptions();
-        var backends = new Option<string?>("--backends") { Description = "Comma-separated: managed, managed-teaching, torch, keras, sklearn. Default: all (unavailable ones are reported with their reason)." };
+        var backends = new Option<string?>("--backends") { Description = "Comma-separated: managed, managed-teaching, torch, keras, sklearn, or python:FILE.py (your own network, see examples/your-own-backprop). Default: all (unavailable ones are reported with their reason)." };
         var reference = new Option<string>("--reference") { Description = "The backend the others are measured against.", DefaultValueFactory = _ => "managed" };
         var kSteps = new Option<int>("--k-steps") { Description = "Steps of the 'weights after k steps' check.", DefaultValueFactory = _ => 10 };
         var json = new Option<FileInfo?>("--json") { Description = "Write the report as JSON (schema: comparison/REPORT-SCHEMA.md)." };

@@ -7,6 +7,8 @@ namespace Bridge.Comparison;
 /// </summary>
 /// <param name="Name">forward, loss, gradient, one-step, k-steps, finite-difference, accuracy, reconstruction-error.</param>
 /// <param name="Metric">What Value measures: "relative error", "absolute difference".</param>
+/// <param name="Diagnosis">For a failing check, what the numbers say went wrong, in words a student can act on (a
+/// constant factor, a transposed kernel, the wrong derivative, …); also appended to <paramref name="Detail"/>.</param>
 public sealed record Check(
     string Name,
     string Backend,
@@ -15,7 +17,8 @@ public sealed record Check(
     string Metric,
     double Value,
     double Tolerance,
-    string? Detail = null)
+    string? Detail = null,
+    string? Diagnosis = null)
 {
     public bool Passed => Value <= Tolerance && !double.IsNaN(Value);
 }

@@ -34,9 +34,12 @@ public sealed record ComparisonReport(
                 CheckNames.Forward => $"the output of layer {first.Layer} is the first to leave tolerance: look at that layer's weights and activation",
                 CheckNames.Loss => "every layer's output agrees but the loss does not: look at the loss and its reduction",
                 CheckNames.Gradient => $"outputs and loss agree, and the gradients disagree from layer {first.Layer} towards the input: look at that layer's backward pass",
+                CheckNames.Error => $"failed while running: {first.Detail ?? "no message"}",
                 _ => $"{first.Name}{(first.Layer is null ? "" : $" of {first.Layer}")} leaves tolerance",
             };
-            result.Add(new Diagnosis(group.Key, first, where));
+            // What the numbers say went wrong, when they name a mistake (MistakeDiagnosis): after the where.
+            var mistakes = failed.Select(c => c.Diagnosis).OfType<string>().Distinct().ToList();
+            result.Add(new Diagnosis(group.Key, first, mistakes.Count == 0 ? where : $"{where}. {string.Join(" ", mistakes)}"));
         }
         return result;
     }

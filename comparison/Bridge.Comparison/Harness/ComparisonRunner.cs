@@ -60,7 +60,8 @@ public sealed class ComparisonRunner(IReadOnlyList<IBackend> backends, IComparis
                 continue;
             }
             statuses[index] = statuses[index] with { Device = run.Device };
-            checks.AddRange(Compare(run, referenceRun, reference.Name, tolerances));
+            checks.AddRange(CheckDiagnoses.Attach(Compare(run, referenceRun, reference.Name, tolerances).ToList(), spec, initial, probe[0],
+                Numbers(run), Numbers(referenceRun), tolerances));
             results.Add(run.Result);
         }
         return new ComparisonReport(plan, statuses, checks, results, clock.Elapsed);
@@ -119,6 +120,8 @@ public sealed class ComparisonRunner(IReadOnlyList<IBackend> backends, IComparis
             return null;
         }
     }
+
+    private static Bridge.Student.ObservedNumbers Numbers(Observation run) => new(run.LayerOutputs, run.Gradients, run.AfterOneStep);
 
     private static void Step(IModel model, Batch batch)
     {

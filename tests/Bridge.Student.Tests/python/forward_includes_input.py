@@ -1,0 +1,5 @@
+"""Backpropagation with one mistake: forward-includes-input (Bridge's optimizer steps)."""
+
+from backprop import make
+
+forward, gradients, _ = make("forward-includes-input")

@@ -1,0 +1,5 @@
+"""Backpropagation with one mistake: no-half (Bridge's optimizer steps)."""
+
+from backprop import make
+
+forward, gradients, _ = make("no-half")
