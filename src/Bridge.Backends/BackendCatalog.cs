@@ -12,7 +12,8 @@ namespace Bridge.Backends;
 /// one that cannot run here reports why through <see cref="IBackend.Availability"/>.
 /// Backends whose native runtimes would collide run in worker processes of their own (Bridge.Isolation): Keras
 /// always (on torch it loads Python's libtorch, which TorchSharp's cannot share a process with), and torch whenever
-/// Python's torch is already loaded in this process (a lab that ran Keras's own fit here first, say).
+/// Python's torch is already loaded in this process (a lab that ran Keras's own fit here first, say). A student's
+/// Python module (python:FILE.py) runs in a worker too.
 /// </summary>
 public static class BackendCatalog
 {
@@ -42,7 +43,10 @@ public static class BackendCatalog
         {
             string path = trimmed[StudentPrefix.Length..];
             if (path.Length == 0) throw new ArgumentException($"'{name}' names no file: write {StudentPrefix}path/to/my_net.py.");
-            return new PythonStudentBackend(path);
+            // In a worker of its own: a student's module may import anything (torch too), crash the interpreter, or
+            // block inside C where the in-process time limit cannot reach; the worker's own limit then kills it.
+            var student = new PythonStudentBackend(path);
+            return student.InWorkerProcess(new WorkerOptions { CallTimeout = 2 * student.CallTimeLimit + TimeSpan.FromSeconds(30) });
         }
         return trimmed.ToLowerInvariant() switch
         {
