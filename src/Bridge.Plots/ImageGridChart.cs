@@ -43,7 +43,8 @@ public static class ImageGridChart
         heatmap.Colormap = inkIsHigh ? new ScottPlot.Colormaps.GrayscaleReversed() : new ScottPlot.Colormaps.Grayscale();
         heatmap.ManualRange = new ScottPlot.Range(0, 1);
         heatmap.NaNCellColor = Colors.White;
-        heatmap.Extent = new CoordinateRect(0, cells.GetLength(1), 0, cells.GetLength(0));
+        // Rectangle sets the outer edges of the pixels (Extent would set their centres and overhang by half a pixel).
+        heatmap.Rectangle = new CoordinateRect(0, cells.GetLength(1), 0, cells.GetLength(0));
         if (captions is not null)
             for (int k = 0; k < Math.Min(captions.Count, images.Count); k++)
             {
@@ -55,6 +56,8 @@ public static class ImageGridChart
                 text.LabelAlignment = Alignment.UpperLeft;
             }
         plot.Axes.SetLimits(0, cells.GetLength(1), 0, cells.GetLength(0));
+        // A pixel is as wide as it is high, whatever the picture's size: an 8×8 digit stays square.
+        plot.Axes.SquareUnits();
         plot.HideGrid();
         plot.Axes.Frameless();
         plot.Title(title);

@@ -27,7 +27,8 @@ public static class LineChart
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(logY ? $"log10 {yLabel}" : yLabel);
-        plot.ShowLegend(Alignment.UpperRight);
+        // Outside the data area: a legend inside it hides whatever is plotted in its corner.
+        plot.ShowLegend(Edge.Right);
         return plot;
     }
 
