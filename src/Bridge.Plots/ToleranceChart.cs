@@ -13,8 +13,11 @@ public static class ToleranceChart
     public static readonly Color ToleranceColor = new(0xcf, 0x22, 0x2e);
 
     public static Plot Create(string title, IReadOnlyList<string> groups,
-        IReadOnlyList<(string Series, IReadOnlyList<(double Error, double Tolerance)> Values)> series)
+        IReadOnlyList<(string Series, IReadOnlyList<(double Error, double Tolerance)> Values)> series,
+        IReadOnlyList<Color>? colors = null)
     {
+        if (colors is not null && colors.Count != series.Count)
+            throw new ArgumentException($"{series.Count} series but {colors.Count} colours.", nameof(colors));
         foreach (var (name, values) in series)
             if (values.Count != groups.Count)
                 throw new ArgumentException($"{groups.Count} groups but series '{name}' has {values.Count} values.", nameof(series));
@@ -41,7 +44,7 @@ public static class ToleranceChart
                     Value = shown,
                     ValueBase = 0,
                     Size = width * 0.9,
-                    FillColor = failed ? ToleranceColor : ClassColors.Of(s, series.Count),
+                    FillColor = failed ? ToleranceColor : colors?[s] ?? ClassColors.Of(s, series.Count),
                     Label = FormatError(error) + (failed ? " fails" : ""),  // the plot font has no ✗
                 });
             }
@@ -55,7 +58,8 @@ public static class ToleranceChart
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
         var ticks = new List<Tick>();
         int step = Math.Max(1, (int)Math.Ceiling((top - bottom) / 8));
-        for (int k = (int)bottom; k <= (int)top; k += step)
+        // Multiples of the step, so that 0, the tolerance, is always among them.
+        for (int k = step * (int)Math.Floor(bottom / step); k <= (int)top; k += step)
             ticks.Add(new Tick(k, k == 0 ? "tolerance" : $"tol × 1e{k.ToString(CultureInfo.InvariantCulture)}"));
         plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
         plot.Axes.SetLimitsY(bottom - 1, top);
