@@ -42,7 +42,7 @@ return Lab.Run(args, lab =>
     Lab.Heading("Where each hidden node switches (o_j = 0.5): the dashed lines of xor-boundary.png");
     foreach (var line in lines)
         Console.WriteLine($"{line.Label}: {line.W1:+0.00;-0.00}·x1 {line.W2:+0.00;-0.00}·x2 {line.Bias:+0.00;-0.00} = 0");
-    lab.Save(DecisionBoundaryChart.Create($"XOR, 2-4-1 sigmoid net ({backend.Name}): o and the hidden nodes' lines", model.Forward, xor,
+    lab.Save(DecisionBoundaryChart.Create($"XOR, 2-4-1 net on {backend.Name}", model.Forward, xor,
         resolution: 120, lines: lines), "boundary", 720, 480);
     lab.Save(LineChart.Create("Loss per epoch", "epoch", "E = ½·Σ (t − o)², mean over samples",
         [("loss", history.Losses())], logY: true), "loss");

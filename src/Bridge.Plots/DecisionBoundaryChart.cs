@@ -51,12 +51,18 @@ public static class DecisionBoundaryChart
         }
         for (int l = 0; l < (lines?.Count ?? 0); l++)
         {
-            if (lines![l].Within(xMin, xMax, yMin, yMax) is not { } segment) continue;
+            var line = lines![l];
+            // A node whose line misses the picture answers (nearly) the same everywhere in it: the legend says so,
+            // and the segment drawn lies outside the axis limits.
+            var inside = line.Within(xMin, xMax, yMin, yMax);
+            double far = 1e6 * Math.Max(xMax - xMin, yMax - yMin);
+            var segment = inside ?? line.Within(xMin - far, xMax + far, yMin - far, yMax + far)
+                                 ?? ((xMax + far, yMax + far), (xMax + 2 * far, yMax + 2 * far));
             var drawn = plot.Add.Line(segment.From.X, segment.From.Y, segment.To.X, segment.To.Y);
             drawn.LineColor = NodeLineColors[l % NodeLineColors.Length];
             drawn.LineWidth = 2;
             drawn.LinePattern = LinePattern.Dashed;
-            drawn.LegendText = lines[l].Label;
+            drawn.LegendText = inside is null ? $"{line.Label}: outside" : line.Label;
         }
         ClassScatterChart.AddPoints(plot, data.Features, data.Labels, data.ClassCount, data.ClassNames, markerSize: 7);
         plot.Axes.SetLimits(xMin, xMax, yMin, yMax);

@@ -206,6 +206,12 @@ public sealed class ReadabilityTests : IDisposable
             }
             Assert.True(near.Any(c => PngPixels.Distance(c, (color.R, color.G, color.B)) < 40), $"{line.Label}'s line is not drawn at ({px}, {py})");
         }
+        // A node whose line misses the picture is named in the legend as outside, and does not widen the axes.
+        var withOutside = DecisionBoundaryChart.Create("outside", Sigmoid, data, lines: [.. lines, new("node 3", 1, 0, -100)]);
+        Render(withOutside, "boundary-outside", 640, 480);
+        Assert.Contains(withOutside.GetPlottables().OfType<ScottPlot.Plottables.LinePlot>(), p => p.LegendText == "node 3: outside");
+        var limits = withOutside.Axes.GetLimits();
+        Assert.True(limits.Right < 10 && limits.Left > -10, $"the axes widened to {limits}");
         Assert.Null(new NodeLine("off", 1, 0, -100).Within(0, 1, 0, 1));
         Assert.Null(new NodeLine("ignores both inputs", 0, 0, 1).Within(0, 1, 0, 1));
     }
