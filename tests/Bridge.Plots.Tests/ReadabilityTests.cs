@@ -107,6 +107,24 @@ public sealed class ReadabilityTests : IDisposable
     }
 
     [Fact]
+    public void Captions_stand_above_their_images_without_covering_them()
+    {
+        var half = Enumerable.Range(0, 64).Select(i => i % 8 < 4 ? 1.0 : 0.0).ToArray();
+        var plot = ImageGridChart.Create("captioned", [half, half, half], new ImageShape(8, 8), columns: 3, captions: ["5→9", "1→8", "3→5"]);
+        var png = Render(plot, "grid-captions", 720, 420);
+        // The first image's inked half: its bounding box is dark all through, no caption drawn over it.
+        var dark = new List<(int X, int Y)>();
+        for (int y = 0; y < png.Height; y++)
+            for (int x = 0; x < png.Width / 3; x++)
+                if (png.At(x, y).R < 60 && png.At(x, y).G < 60) dark.Add((x, y));
+        int left = dark.Min(p => p.X) + 1, right = dark.Max(p => p.X) - 1, top = dark.Min(p => p.Y) + 1, bottom = dark.Max(p => p.Y) - 1;
+        var light = png.In(left, top, right, bottom).Count(c => c.R >= 60);
+        Assert.True(light == 0, $"{light} pixels inside the inked block ({left}..{right}, {top}..{bottom}) are not ink: a caption covers the image");
+        // The caption is there, in dark red, above the block.
+        Assert.Contains(png.In(left, 0, right + 1, top), c => c.R > 100 && c.G < 60 && c.B < 60);
+    }
+
+    [Fact]
     public void A_legend_covers_no_point_of_a_scatter()
     {
         // Points in every corner, the upper right included, where a legend inside the plot would sit.
