@@ -130,6 +130,20 @@ public sealed class HtmlReportTests : IDisposable
     }
 
     [Fact]
+    public void A_run_in_which_only_the_reference_ran_is_not_called_agreement()
+    {
+        var mixed = MixedReport();
+        var alone = mixed with
+        {
+            Checks = mixed.Checks.Where(c => c.Backend == "managed").ToList(),
+            Results = mixed.Results.Where(r => r.Backend == "managed").ToList(),
+        };
+        string text = VisibleText(HtmlReport.Render(alone));
+        Assert.Contains("✗ Nothing was compared: only managed ran", text);
+        Assert.DoesNotContain("agree:", text);
+    }
+
+    [Fact]
     public void Accuracy_reads_in_percent_as_in_the_terminal_with_its_difference()
     {
         string text = VisibleText(HtmlReport.Render(MixedReport()));

@@ -88,6 +88,13 @@ public static class HtmlReport
             html.Append($"<p class=\"headline fail\">✗ {failed} of {report.Checks.Count} checks failed, on {Encode(string.Join(", ", backends))}.</p>\n");
             return;
         }
+        if (report.Checks.All(c => c.Backend == report.Plan.Reference))
+        {
+            // Only the reference's own checks (finite differences) ran: passing them says nothing about agreement.
+            html.Append($"<p class=\"headline fail\">✗ Nothing was compared: only {Encode(report.Plan.Reference)} ran. " +
+                        $"Its own {report.Checks.Count} checks passed, but no other backend was there to agree with it.</p>\n");
+            return;
+        }
         var closest = report.Checks.Where(c => double.IsFinite(AgreementGrid.Margin(c))).MaxBy(AgreementGrid.Margin);
         string detail = closest is null ? "every error is exactly zero"
             : $"the closest to its tolerance is {Encode(closest.Name)}{(closest.Layer is null ? "" : " of " + Encode(closest.Layer))} on {Encode(closest.Backend)}: " +
