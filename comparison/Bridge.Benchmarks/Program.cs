@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using Bridge.Comparison;
 using Spectre.Console;
 
-// --quick: the target table from the timing harness (the same as `bridge bench --quick`).
+// --quick: the target table from the timing harness (the same as `bridge-nn bench --quick`).
 // Otherwise BenchmarkDotNet, e.g. --filter '*Digits*' or --filter '*Python*'.
 if (args.Contains("--quick"))
 {

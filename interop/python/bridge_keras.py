@@ -8,6 +8,7 @@ facade's formula; Keras's Adam adds ε to √v instead of √v̂, so each step g
 facade's (and torch's) Adam exactly.
 """
 
+import contextlib
 import json
 import math
 
@@ -44,6 +45,18 @@ def _activate(ops, name, net):
     raise ValueError(f"unknown activation {name!r}; expected one of {_ACTIVATIONS}")
 
 
+@contextlib.contextmanager
+def _floatx(keras, dtype):
+    """Keras's global float type set to ``dtype`` for the duration: an optimizer keeps its learning rate in a variable
+    of the global type, so a float64 network's optimizer made under float32 steps with 0.1 rounded to 0.10000000149."""
+    previous = keras.config.floatx()
+    keras.config.set_floatx(dtype)
+    try:
+        yield
+    finally:
+        keras.config.set_floatx(previous)
+
+
 class KerasNet:
     """One Bridge network in Keras.
 
@@ -72,16 +85,9 @@ class KerasNet:
             width = int(units)
         self.set_weights(weights)
         self.optimizer_spec = dict(optimizer)
-        if optimizer["name"] == "sgd":
-            self.optimizer = keras.optimizers.SGD(
-                learning_rate=optimizer["learning_rate"], momentum=optimizer["momentum"], nesterov=bool(optimizer["nesterov"]))
-        elif optimizer["name"] == "adam":
-            self.optimizer = keras.optimizers.Adam(
-                learning_rate=optimizer["learning_rate"], beta_1=optimizer["beta1"], beta_2=optimizer["beta2"],
-                epsilon=optimizer["epsilon"])
-        else:
-            raise ValueError(f"unknown optimizer {optimizer['name']!r}")
-        self.optimizer.build(self.trainable_variables)
+        with _floatx(keras, dtype):
+            self.optimizer = make_optimizer(keras, optimizer)
+            self.optimizer.build(self.trainable_variables)
 
     @property
     def trainable_variables(self):
@@ -202,6 +208,18 @@ class KerasNet:
         elif self.optimizer_spec["momentum"] != 0:
             for variable, value in zip(self.optimizer.momentums, slots.get("velocity", [])):
                 variable.assign(np.asarray(value, dtype=self.dtype))
+
+
+def make_optimizer(keras, optimizer):
+    """Keras's optimizer for Bridge's optimizer spec (make it under the network's floatx: see _floatx)."""
+    if optimizer["name"] == "sgd":
+        return keras.optimizers.SGD(
+            learning_rate=optimizer["learning_rate"], momentum=optimizer["momentum"], nesterov=bool(optimizer["nesterov"]))
+    if optimizer["name"] == "adam":
+        return keras.optimizers.Adam(
+            learning_rate=optimizer["learning_rate"], beta_1=optimizer["beta1"], beta_2=optimizer["beta2"],
+            epsilon=optimizer["epsilon"])
+    raise ValueError(f"unknown optimizer {optimizer['name']!r}")
 
 
 def sequential(inputs, layers, dtype):

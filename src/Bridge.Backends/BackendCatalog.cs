@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using Bridge.Isolation;
 using Bridge.Keras;
 using Bridge.Managed;
 using Bridge.Torch;
@@ -7,6 +9,9 @@ namespace Bridge.Backends;
 /// <summary>
 /// Every backend Bridge has, by the name the command line and the labs use. Creating a backend never fails:
 /// one that cannot run here reports why through <see cref="IBackend.Availability"/>.
+/// Backends whose native runtimes would collide run in worker processes of their own (Bridge.Isolation): Keras
+/// always (on torch it loads Python's libtorch, which TorchSharp's cannot share a process with), and torch whenever
+/// Python's torch is already loaded in this process (a lab that ran Keras's own fit here first, say).
 /// </summary>
 public static class BackendCatalog
 {
@@ -15,8 +20,12 @@ public static class BackendCatalog
 
     private static readonly SklearnBackend Sklearn = new();
 
-    // Keras's own backend (torch, jax, tensorflow) comes from KERAS_BACKEND, as Keras itself reads it.
-    private static readonly KerasBackend Keras = new(Environment.GetEnvironmentVariable("KERAS_BACKEND"));
+    // Keras's own backend (torch, jax, tensorflow) comes from KERAS_BACKEND, as Keras itself reads it. One worker
+    // serves every Keras model of this process.
+    private static readonly Lazy<IsolatedBackend> Keras =
+        new(() => new KerasBackend(Environment.GetEnvironmentVariable("KERAS_BACKEND")).InWorkerProcess());
+
+    private static readonly ConcurrentDictionary<string, IsolatedBackend> IsolatedTorch = new();
 
     /// <summary>The backend called <paramref name="name"/>.</summary>
     /// <param name="device">For torch: cpu, cuda, cuda:N or auto.</param>
@@ -25,11 +34,16 @@ public static class BackendCatalog
     {
         "managed" => ManagedBackend.Batched,
         "managed-teaching" or "teaching" => ManagedBackend.Teaching,
-        "torch" => new TorchBackend(device ?? "cpu"),
-        "keras" => Keras,
+        "torch" => Torch(device ?? "cpu"),
+        "keras" => Keras.Value,
         "sklearn" or "scikit-learn" => Sklearn,
         _ => throw new ArgumentException($"Unknown backend '{name}': expected one of {string.Join(", ", Names)}."),
     };
+
+    private static IBackend Torch(string device) =>
+        LibTorchInProcess.PythonTorch is null
+            ? new TorchBackend(device)
+            : IsolatedTorch.GetOrAdd(device, d => new TorchBackend(d).InWorkerProcess());
 
     /// <summary>Every backend of the catalog that can build <paramref name="spec"/> here, and why each other one cannot.</summary>
     public static (IReadOnlyList<IBackend> Usable, IReadOnlyList<(string Name, string Reason)> Unusable) ThatCanRun(ModelSpec spec)

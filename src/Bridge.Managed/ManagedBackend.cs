@@ -9,11 +9,21 @@ namespace Bridge.Managed;
 /// allocation per step. <see cref="Teaching"/> ("managed-teaching") loops over samples and neurons exactly as the
 /// lecture writes backpropagation, and can trace a step for a student to read.
 /// </summary>
-public sealed class ManagedBackend : IBackend
+public sealed class ManagedBackend : IPortableBackend
 {
     private readonly bool _teaching;
 
     private ManagedBackend(bool teaching) => _teaching = teaching;
+
+    /// <summary>"managed" (the batched path) or "managed-teaching"; how a worker process makes the same backend.</summary>
+    public ManagedBackend(string name) : this(name switch
+    {
+        "managed" => false,
+        "managed-teaching" => true,
+        _ => throw new ArgumentException($"Unknown managed backend '{name}': expected managed or managed-teaching."),
+    })
+    {
+    }
 
     /// <summary>The fast path: matrix kernels over the whole batch.</summary>
     public static ManagedBackend Batched { get; } = new(teaching: false);
@@ -22,6 +32,8 @@ public sealed class ManagedBackend : IBackend
     public static ManagedBackend Teaching { get; } = new(teaching: true);
 
     public string Name => _teaching ? "managed-teaching" : "managed";
+
+    public BackendRecipe Recipe => BackendRecipe.For<ManagedBackend>(Name);
 
     public BackendAvailability Availability { get; } =
         BackendAvailability.Available($"from-scratch C# engine on {Environment.ProcessorCount} cores");

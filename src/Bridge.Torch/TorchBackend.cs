@@ -4,12 +4,14 @@ namespace Bridge.Torch;
 /// The Bridge API on libtorch through TorchSharp: CPU by default, CUDA when the build references a CUDA libtorch
 /// (build property TorchCuda=true) and a device is present.
 /// </summary>
-public sealed class TorchBackend(string device = "cpu") : IBackend
+public sealed class TorchBackend(string device = "cpu") : IPortableBackend
 {
     /// <summary>The device name asked for: cpu, cuda, cuda:N or auto.</summary>
     public string DeviceName { get; } = device;
 
     public string Name => "torch";
+
+    public BackendRecipe Recipe => BackendRecipe.For<TorchBackend>(DeviceName);
 
     public BackendAvailability Availability
     {

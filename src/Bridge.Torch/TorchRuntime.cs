@@ -29,6 +29,11 @@ internal static class TorchRuntime
 
     private static (bool, string) Load()
     {
+        if (LibTorchInProcess.PythonTorch is { } pythonTorch)
+            return (false,
+                $"Python's torch is already loaded in this process ({pythonTorch}), and TorchSharp's libtorch beside it would abort " +
+                "the process. Run torch in a worker process of its own: new TorchBackend().InWorkerProcess() (Bridge.Isolation); " +
+                "the command line and the labs do that by themselves.");
         try
         {
             torch.InitializeDeviceType(DeviceType.CPU);

@@ -102,15 +102,17 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(ExitCodes.Agree, code);
         using var document = JsonDocument.Parse(File.ReadAllText(path));
         var root = document.RootElement;
-        Assert.Equal("bridge-comparison/1", root.GetProperty("schema").GetString());
+        Assert.Equal("bridge-comparison/2", root.GetProperty("schema").GetString());
         Assert.True(root.GetProperty("passed").GetBoolean());
+        Assert.Equal("passed", root.GetProperty("outcome").GetString());
+        Assert.Equal(ExitCodes.Agree, root.GetProperty("exitCode").GetInt32());
         foreach (var backend in root.GetProperty("backends").EnumerateArray())
-            foreach (var field in new[] { "name", "available", "reason", "device", "precision" })
+            foreach (var field in new[] { "name", "available", "detail", "error", "device", "precision" })
                 Assert.True(backend.TryGetProperty(field, out _), $"backends[].{field}");
         var checks = root.GetProperty("checks").EnumerateArray().ToList();
         Assert.NotEmpty(checks);
         foreach (var check in checks)
-            foreach (var field in new[] { "name", "backend", "reference", "layer", "metric", "value", "tolerance", "passed" })
+            foreach (var field in new[] { "name", "backend", "reference", "layer", "metric", "value", "tolerance", "passed", "detail", "error" })
                 Assert.True(check.TryGetProperty(field, out _), $"checks[].{field}");
         var results = root.GetProperty("results").EnumerateArray().ToList();
         Assert.Equal(2, results.Count);

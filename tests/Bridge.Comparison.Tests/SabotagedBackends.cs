@@ -84,3 +84,42 @@ internal abstract class ForwardingModel(IModel model) : IModel
     public void SetOptimizerState(OptimizerState state) => model.SetOptimizerState(state);
     public void Dispose() => model.Dispose();
 }
+
+/// <summary>Throws from Build, as a native library does when it fails mid-run (the message is what the user must see).</summary>
+internal sealed class FailingBackend(string name, string message) : IBackend
+{
+    public string Name => name;
+    public BackendAvailability Availability => BackendAvailability.Available("fails on purpose");
+
+    public IModel Build(ModelSpec spec, WeightSet initialWeights) => throw new InvalidOperationException(message);
+}
+
+/// <summary>Never available, with a stated reason: a backend this machine lacks.</summary>
+internal sealed class MissingBackend(string name, string reason) : IBackend
+{
+    public string Name => name;
+    public BackendAvailability Availability => BackendAvailability.Unavailable(reason);
+
+    public IModel Build(ModelSpec spec, WeightSet initialWeights) => throw new BackendUnavailableException(name, reason);
+}
+
+/// <summary>Cancels a token after a number of training steps: Ctrl+C at a known moment.</summary>
+internal sealed class InterruptingBackend(IBackend inner, CancellationTokenSource cancel, int afterSteps) : IBackend
+{
+    public string Name => inner.Name;
+    public BackendAvailability Availability => inner.Availability;
+
+    public IModel Build(ModelSpec spec, WeightSet initialWeights) => new Model(inner.Build(spec, initialWeights), cancel, afterSteps);
+
+    private sealed class Model(IModel model, CancellationTokenSource cancel, int afterSteps) : ForwardingModel(model)
+    {
+        private int _steps;
+
+        public override StepResult TrainStep(Batch batch)
+        {
+            var result = base.TrainStep(batch);
+            if (++_steps == afterSteps) cancel.Cancel();
+            return result;
+        }
+    }
+}

@@ -63,7 +63,40 @@ public sealed class TrainCommandTests : IDisposable
         var (code, output) = Train(Digits, checkpoint: File("missing.ckpt"), resume: true);
         Assert.Equal(ExitCodes.BadArguments, code);
         Assert.Contains("missing.ckpt", output);
+        Assert.Contains("no checkpoint to resume from", output);
         (code, output) = Train(Digits with { Model = "perceptron", Layers = null }, backend: "sklearn");
         Assert.Equal(ExitCodes.BadArguments, code);
+    }
+
+    [Fact]
+    public void An_interrupted_run_says_how_far_it_got_and_the_resumed_run_says_where_it_continues()
+    {
+        int trainCount = PlanBuilder.Build(Digits, DataChoice.Load).Train.Count;
+        int stepsPerEpoch = (trainCount + Digits.BatchSize - 1) / Digits.BatchSize;
+        using var cancel = new CancellationTokenSource();
+        // Ctrl+C three steps into the third epoch: two epochs finished, and the checkpoint (every epoch) holds both.
+        var interrupting = new InterruptingBackend(Bridge.Managed.ManagedBackend.Batched, cancel, 2 * stepsPerEpoch + 3);
+        var console = new TestConsole().Width(200);
+        int code = TrainCommand.Run(Digits, "managed", null, File("run.ckpt"), 1, false, console, cancel.Token, backendOverride: interrupting);
+        Assert.Equal(ExitCodes.Cancelled, code);
+        Assert.Contains("Interrupted in epoch 3 of 4: 2 epochs finished", console.Output);
+        Assert.Contains("holds 2 epochs", console.Output);
+        Assert.Contains("--resume continues from epoch 3", console.Output);
+
+        var (resumedCode, output) = Train(Digits, checkpoint: File("run.ckpt"), resume: true);
+        Assert.True(resumedCode == ExitCodes.Agree, output);
+        Assert.Contains($"Resumed from {File("run.ckpt")}: 2 of 4 epochs were done; continuing with epoch 3", output);
+    }
+
+    [Fact]
+    public void An_interrupted_run_without_a_checkpoint_says_nothing_was_kept()
+    {
+        using var cancel = new CancellationTokenSource();
+        var interrupting = new InterruptingBackend(Bridge.Managed.ManagedBackend.Batched, cancel, 5);
+        var console = new TestConsole().Width(200);
+        int code = TrainCommand.Run(Digits, "managed", null, null, 1, false, console, cancel.Token, backendOverride: interrupting);
+        Assert.Equal(ExitCodes.Cancelled, code);
+        Assert.Contains("Interrupted in epoch 1 of 4: 0 epochs finished", console.Output);
+        Assert.Contains("Nothing was saved", console.Output);
     }
 }

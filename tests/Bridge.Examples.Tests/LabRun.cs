@@ -10,7 +10,10 @@ internal sealed record LabRun(int ExitCode, string Output)
 
     public static string ExamplesFolder => Path.Combine(RepositoryRoot, "examples");
 
-    public static LabRun Start(string lab, params string[] args)
+    public static LabRun Start(string lab, params string[] args) => StartWith(new Dictionary<string, string>(), lab, args);
+
+    /// <summary>A run with some environment variables set (or, set to "", cleared) for this run alone.</summary>
+    public static LabRun StartWith(IReadOnlyDictionary<string, string> environment, string lab, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -25,6 +28,9 @@ internal sealed record LabRun(int ExitCode, string Output)
         start.Environment["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0";
         start.Environment["DOTNET_NOLOGO"] = "1";
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        foreach (var (name, value) in environment)
+            if (value.Length == 0) start.Environment.Remove(name);
+            else start.Environment[name] = value;
 
         var output = new StringBuilder();
         using var process = new Process { StartInfo = start };

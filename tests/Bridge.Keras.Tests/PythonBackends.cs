@@ -21,9 +21,14 @@ internal static class PythonBackends
     public static KerasBackend RequireKeras()
     {
         var availability = Keras.Availability;
+        if (KerasRequired && !availability.IsAvailable)
+            Assert.Fail($"BRIDGE_REQUIRE_KERAS=1 (as in CI), and the Keras backend is unavailable: {availability.Detail}");
         Skip.IfNot(availability.IsAvailable, $"Keras backend unavailable: {availability.Detail}");
         return Keras;
     }
+
+    /// <summary>Set by CI, where Keras is built for the tests: a Keras test that would skip fails instead.</summary>
+    public static bool KerasRequired => Environment.GetEnvironmentVariable("BRIDGE_REQUIRE_KERAS") == "1";
 }
 
 /// <summary>All tests that use the embedded Python run one after another in one process.</summary>
@@ -47,7 +52,14 @@ internal static class Batches
         Matrix targets;
         if (spec is Autoencoder) return new Batch(inputs, inputs);
         if (spec.Loss == Loss.CategoricalCrossEntropy) targets = OneHot.Encode(labels, spec.Outputs);
-        else if (spec.Loss == Loss.BinaryCrossEntropy) targets = new Matrix(count, 1, labels.Select(l => (double)l).ToArray());
+        else if (spec.Loss == Loss.BinaryCrossEntropy && spec.Outputs == 1) targets = new Matrix(count, 1, labels.Select(l => (double)l).ToArray());
+        else if (spec.Loss == Loss.BinaryCrossEntropy)
+        {
+            // Several sigmoid outputs: each an independent 0/1 target, so there is no single class label.
+            targets = new Matrix(count, spec.Outputs);
+            for (int i = 0; i < targets.Data.Length; i++) targets.Data[i] = rng.NextInt(2);
+            return new Batch(inputs, targets);
+        }
         else
         {
             targets = new Matrix(count, spec.Outputs);

@@ -20,5 +20,7 @@ public sealed class PythonHelperModuleTests
         string output = (string)summary["output"]!;
         Assert.True((long)summary["failures"]! == 0 && (long)summary["errors"]! == 0, output);
         Assert.True((long)summary["run"]! >= 5, $"too few Python tests ran:\n{output}");
+        if (PythonBackends.KerasRequired)
+            Assert.True((long)summary["skipped"]! == 0, $"BRIDGE_REQUIRE_KERAS=1 (as in CI), and Python tests skipped:\n{output}");
     }
 }

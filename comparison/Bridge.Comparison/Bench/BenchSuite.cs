@@ -96,6 +96,7 @@ public sealed class BenchSuite(bool quick, Action<string>? log = null)
             rows.Add(new BenchRow("Fashion-MNIST epoch 784-256-10, batch 128", Milliseconds(mf.Best), Milliseconds(tf.Best),
                 tf.Best / mf.Best, tf.Median / mf.Median, "≥ 0.83 (within 1.2×)", tf.Best / mf.Best >= 1 / 1.2,
                 "arithmetic: 60,000 × 0.6 MFLOP on both cores"));
+        rows.AddRange(new PythonLibraryBench(quick, log).Rows(digits));
         return rows;
     }
 

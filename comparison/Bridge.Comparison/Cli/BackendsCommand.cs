@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace Bridge.Comparison;
 
-/// <summary><c>bridge backends</c>: which backends can run here, and if not, why and how to fix it.</summary>
+/// <summary><c>bridge-nn backends</c>: which backends can run here, and if not, why and how to fix it.</summary>
 public static class BackendsCommand
 {
     public static Command Create()

@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace Bridge.Comparison;
 
-/// <summary><c>bridge bench</c>: the managed engine against libtorch, as ratios against the speed targets.</summary>
+/// <summary><c>bridge-nn bench</c>: the managed engine against libtorch, as ratios against the speed targets.</summary>
 public static class BenchCommand
 {
     public static Command Create()

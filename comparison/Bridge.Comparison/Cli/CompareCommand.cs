@@ -4,7 +4,7 @@ using Spectre.Console;
 
 namespace Bridge.Comparison;
 
-/// <summary><c>bridge compare</c>: one spec, every backend, same weights and batches; an agreement report.</summary>
+/// <summary><c>bridge-nn compare</c>: one spec, every backend, same weights and batches; an agreement report.</summary>
 public static class CompareCommand
 {
     public static Command Create()
@@ -15,7 +15,11 @@ public static class CompareCommand
         var kSteps = new Option<int>("--k-steps") { Description = "Steps of the 'weights after k steps' check.", DefaultValueFactory = _ => 10 };
         var json = new Option<FileInfo?>("--json") { Description = "Write the report as JSON (schema: comparison/REPORT-SCHEMA.md)." };
         var html = new Option<FileInfo?>("--html") { Description = "Write the report as one self-contained HTML page with plots." };
-        var explain = new Option<string?>("--explain") { Description = "Show a classic disagreement on purpose: loss-reduction." };
+        var explain = new Option<string?>("--explain")
+        {
+            Description = "Show a classic disagreement on purpose. TOPIC: loss-reduction (the lecture's ½·Σ squared error against mean squared error).",
+            HelpName = "TOPIC",
+        };
         explain.AcceptOnlyFromAmong("loss-reduction");
 
         var command = new Command("compare", "Train one model on every backend from the same weights and batches, and check that they agree.")
@@ -44,21 +48,21 @@ public static class CompareCommand
     {
         ComparisonPlan plan;
         IReadOnlyList<IBackend> backends;
+        IReadOnlyCollection<string>? askedByName;
         try
         {
             plan = PlanBuilder.Build(settings, loadData ?? DataChoice.Load);
             backends = backendsOverride ?? BackendCatalog.Parse(settings.Backends, settings.Device);
+            // Only a backend the user named must run; the default list is "whatever can run here".
+            askedByName = string.IsNullOrWhiteSpace(settings.Backends) || settings.Backends.Trim().Equals("all", StringComparison.OrdinalIgnoreCase)
+                ? null
+                : backends.Select(b => b.Name).ToHashSet();
             if (!backends.Any(b => b.Name == plan.Reference))
                 backends = [BackendCatalog.Get(plan.Reference, settings.Device), .. backends];
         }
-        catch (UsageException e)
+        catch (Exception e) when (e is UsageException or ArgumentException)
         {
-            console.MarkupLine($"[red]bridge compare:[/] {Markup.Escape(e.Message)}");
-            return ExitCodes.BadArguments;
-        }
-        catch (ArgumentException e)
-        {
-            console.MarkupLine($"[red]bridge compare:[/] {Markup.Escape(e.Message)}");
+            console.MarkupLine($"[red]{Prefix}[/] {Markup.Escape(UsageException.MessageOf(e))}");
             return ExitCodes.BadArguments;
         }
 
@@ -71,13 +75,14 @@ public static class CompareCommand
         }
         catch (InvalidOperationException e)
         {
-            console.MarkupLine($"[red]bridge compare:[/] {Markup.Escape(e.Message)}");
+            console.MarkupLine($"[red]{Prefix}[/] {Markup.Escape(e.Message)}");
             return ExitCodes.BadArguments;
         }
-        TerminalReport.Write(console, report);
+        var verdict = Verdict.Of(report, askedByName);
+        TerminalReport.Write(console, report, verdict);
         if (jsonPath is not null)
         {
-            JsonReport.Save(report, jsonPath);
+            JsonReport.Save(report, jsonPath, verdict);
             console.MarkupLine($"JSON report: [blue]{Markup.Escape(jsonPath)}[/]");
         }
         if (htmlPath is not null)
@@ -85,8 +90,10 @@ public static class CompareCommand
             HtmlReport.Save(report, htmlPath);
             console.MarkupLine($"HTML report: [blue]{Markup.Escape(htmlPath)}[/]");
         }
-        return report.Passed ? ExitCodes.Agree : ExitCodes.Disagree;
+        return verdict.ExitCode;
     }
+
+    private const string Prefix = ToolName.Command + " compare:";
 
     private static ComparisonReport RunWithProgress(ComparisonPlan plan, IReadOnlyList<IBackend> backends, IAnsiConsole console)
     {
@@ -129,7 +136,7 @@ public static class CompareCommand
 
         public void Finished(string backend, BackendResult? result, Exception? error) =>
             console.MarkupLine(error is null
-                ? $"[grey]{Markup.Escape(backend)}: trained in {result!.TrainingTime.TotalSeconds:F2} s, {Markup.Escape(result.Metric)} {TerminalReport.Format(result.Value)}[/]"
+                ? $"[grey]{Markup.Escape(backend)}: trained in {result!.TrainingTime.TotalSeconds:F2} s, {Markup.Escape(result.Metric)} {TerminalReport.FormatMetric(result.Metric, result.Value)}[/]"
                 : $"[red]{Markup.Escape(backend)} failed: {Markup.Escape(error.Message)}[/]");
     }
 }

@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace Bridge.Comparison;
 
-/// <summary>The options that say what to train and how, shared by <c>bridge compare</c> and <c>bridge train</c>.</summary>
+/// <summary>The options that say what to train and how, shared by <c>bridge-nn compare</c> and <c>bridge-nn train</c>.</summary>
 internal sealed class ModelOptions
 {
     private readonly Option<string> _model = new("--model") { Description = "perceptron, mlp or autoencoder.", DefaultValueFactory = _ => "mlp" };

@@ -18,7 +18,7 @@ public static class PlanBuilder
         }
         catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException or DirectoryNotFoundException)
         {
-            throw new UsageException($"--data {settings.Data}: {e.Message}", e);
+            throw new UsageException($"--data {settings.Data}: {UsageException.MessageOf(e)}", e);
         }
         var (train, test) = Split(all, settings);
         var spec = Spec(settings, train);
@@ -29,7 +29,7 @@ public static class PlanBuilder
         }
         catch (ArgumentException e)
         {
-            throw new UsageException($"The model does not fit: {e.Message}", e);
+            throw new UsageException($"The model does not fit: {UsageException.MessageOf(e)}", e);
         }
         if (settings.Epochs < 1) throw new UsageException($"--epochs must be at least 1, got {settings.Epochs}.");
         if (settings.BatchSize < 1) throw new UsageException($"--batch-size must be at least 1, got {settings.BatchSize}.");
@@ -138,7 +138,7 @@ public static class PlanBuilder
         }
         catch (ArgumentException e)
         {
-            throw new UsageException(e.Message, e);
+            throw new UsageException(UsageException.MessageOf(e), e);
         }
         return optimizer;
     }
@@ -156,7 +156,7 @@ public static class PlanBuilder
             _ => throw new UsageException($"Unknown corruption '{parts[0]}': expected gaussian, masking or salt-and-pepper."),
         };
         try { corruption.Validate(); }
-        catch (ArgumentException e) { throw new UsageException(e.Message, e); }
+        catch (ArgumentException e) { throw new UsageException(UsageException.MessageOf(e), e); }
         return corruption;
     }
 
@@ -173,7 +173,7 @@ public static class PlanBuilder
         }
         catch (ArgumentException e)
         {
-            throw new UsageException($"{option}: {e.Message}", e);
+            throw new UsageException($"{option}: {UsageException.MessageOf(e)}", e);
         }
     }
 }

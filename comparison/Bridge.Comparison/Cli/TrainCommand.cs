@@ -6,13 +6,15 @@ using Spectre.Console;
 namespace Bridge.Comparison;
 
 /// <summary>
-/// <c>bridge train</c>: one model on one backend (the CPU engine, or libtorch on a GPU with <c>--backend torch --device
+/// <c>bridge-nn train</c>: one model on one backend (the CPU engine, or libtorch on a GPU with <c>--backend torch --device
 /// cuda</c>), with progress, checkpoints, <c>--resume</c>, and the trained weights saved as safetensors.
 /// Ctrl+C stops it within one step; the last checkpoint stays, and <c>--resume</c> continues from it.
 /// </summary>
 public static class TrainCommand
 {
-    public const int Cancelled = 130;
+    public const int Cancelled = ExitCodes.Cancelled;
+
+    private const string Prefix = ToolName.Command + " train:";
 
     public static Command Create()
     {
@@ -38,34 +40,41 @@ public static class TrainCommand
         return command;
     }
 
+    /// <param name="backendOverride">The backend to train on instead of the one <paramref name="backendName"/> names (for tests).</param>
     public static int Run(CompareSettings settings, string backendName, string? savePath, string? checkpointPath, int checkpointEvery,
-        bool resume, IAnsiConsole console, CancellationToken cancellation = default, Func<string, ulong, Dataset>? loadData = null)
+        bool resume, IAnsiConsole console, CancellationToken cancellation = default, Func<string, ulong, Dataset>? loadData = null,
+        IBackend? backendOverride = null)
     {
         ComparisonPlan plan;
         IBackend backend;
         try
         {
             plan = PlanBuilder.Build(settings, loadData ?? DataChoice.Load);
-            backend = BackendCatalog.Get(backendName, settings.Device);
+            backend = backendOverride ?? BackendCatalog.Get(backendName, settings.Device);
             if (resume && checkpointPath is null) throw new UsageException("--resume needs --checkpoint FILE: the checkpoint to continue from.");
+            if (resume && !File.Exists(checkpointPath))
+                throw new UsageException($"no checkpoint to resume from: {checkpointPath} does not exist. " +
+                                         $"A run with --checkpoint {checkpointPath} (without --resume) writes one.");
             if (checkpointEvery < 1) throw new UsageException($"--checkpoint-every must be at least 1, got {checkpointEvery}.");
         }
         catch (Exception e) when (e is UsageException or ArgumentException)
         {
-            console.MarkupLine($"[red]bridge train:[/] {Markup.Escape(e.Message)}");
+            console.MarkupLine($"[red]{Prefix}[/] {Markup.Escape(UsageException.MessageOf(e))}");
             return ExitCodes.BadArguments;
         }
         if (!backend.Availability.IsAvailable)
         {
-            console.MarkupLine($"[red]bridge train:[/] the {backend.Name} backend cannot run here: {Markup.Escape(backend.Availability.Detail)}");
+            console.MarkupLine($"[red]{Prefix}[/] the {backend.Name} backend cannot run here: {Markup.Escape(backend.Availability.Detail)}");
             return ExitCodes.BadArguments;
         }
         if (backend.CannotBuild(plan.Spec) is string reason)
         {
-            console.MarkupLine($"[red]bridge train:[/] {Markup.Escape(reason)}");
+            console.MarkupLine($"[red]{Prefix}[/] {Markup.Escape(reason)}");
             return ExitCodes.BadArguments;
         }
 
+        int epochs = plan.Training.Epochs;
+        int? saved = null;   // epochs the checkpoint file holds from this run (or the one resumed)
         var options = plan.Training with
         {
             CheckpointPath = checkpointPath,
@@ -73,17 +82,30 @@ public static class TrainCommand
             OnProgress = p =>
             {
                 if (p.Completed is not { } e) return;
+                // The trainer saves after every checkpointEvery-th epoch and after the last.
+                if (checkpointPath is not null && ((e.Epoch + 1) % checkpointEvery == 0 || e.Epoch == epochs - 1)) saved = e.Epoch + 1;
                 string metric = e.Accuracy is double a ? $"accuracy {a.ToString("P2", CultureInfo.InvariantCulture)}"
                     : e.ReconstructionError is double r ? $"reconstruction error {TerminalReport.Format(r)}" : "";
                 console.MarkupLine($"epoch {e.Epoch + 1,4}/{p.Epochs}  loss {TerminalReport.Format(e.Loss),-10} {metric}  [grey]{e.Elapsed.TotalMilliseconds:F0} ms[/]");
             },
         };
-        console.MarkupLine($"[bold]Training[/] {Markup.Escape(plan.Spec.Describe())} on {Markup.Escape(backend.Name)}; data {Markup.Escape(plan.Train.Name)} ({plan.Train.Count} samples)");
+        console.MarkupLine($"[bold]Training[/] {Markup.Escape(plan.Spec.Describe())} on {Markup.Escape(backend.Name)}; data {Markup.Escape(plan.Train.Name)} ({Markup.Escape(plan.DescribeSamples())})");
         try
         {
             using var model = backend.Build(plan.Spec, plan.WeightSeed);
             console.MarkupLine($"[grey]device: {Markup.Escape(model.Device)}[/]");
-            if (resume) Trainer.Resume(model, plan.Train, options, checkpointPath, cancellation);
+            if (resume)
+            {
+                // Refuse a checkpoint of another run before saying anything about it (Resume checks again).
+                var checkpoint = Checkpoint.Load(checkpointPath!);
+                checkpoint.EnsureContinues(model, plan.Train, options);
+                int done = checkpoint.Position.EpochsCompleted;
+                saved = done;
+                console.MarkupLine(done >= epochs
+                    ? $"Resumed from {Markup.Escape(checkpointPath!)}: all {epochs} epochs were already done; nothing left to train."
+                    : $"Resumed from {Markup.Escape(checkpointPath!)}: {done} of {epochs} epochs were done; continuing with epoch {done + 1}.");
+                Trainer.Resume(model, plan.Train, options, checkpointPath, cancellation);
+            }
             else Trainer.Fit(model, plan.Train, options, cancellation);
             var evaluation = model.Evaluate(plan.Test ?? plan.Train);
             string set = plan.Test is null ? "training set" : "test set";
@@ -99,7 +121,12 @@ public static class TrainCommand
         }
         catch (TrainingCancelledException e)
         {
-            console.MarkupLine($"[yellow]{Markup.Escape(e.Message)}[/]" + (checkpointPath is null ? "" : $" Continue with --resume (checkpoint: {Markup.Escape(checkpointPath)})."));
+            console.MarkupLine($"[yellow]Interrupted in epoch {e.Epoch + 1} of {epochs}: {Finished(e.Epoch)} finished.[/]");
+            console.MarkupLine(checkpointPath is null
+                ? "Nothing was saved (no --checkpoint); a new run starts from the beginning."
+                : saved is int kept
+                    ? $"The checkpoint {Markup.Escape(checkpointPath)} holds {Finished(kept)}; the same command with --resume continues from epoch {kept + 1}."
+                    : $"No epoch was checkpointed yet, so {Markup.Escape(checkpointPath)} holds nothing of this run; run the command again without --resume.");
             return Cancelled;
         }
         catch (TrainingDivergedException e)
@@ -109,8 +136,10 @@ public static class TrainCommand
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException or BackendUnavailableException)
         {
-            console.MarkupLine($"[red]bridge train:[/] {Markup.Escape(e.Message)}");
+            console.MarkupLine($"[red]{Prefix}[/] {Markup.Escape(UsageException.MessageOf(e))}");
             return ExitCodes.BadArguments;
         }
     }
+
+    private static string Finished(int epochs) => epochs == 1 ? "1 epoch" : $"{epochs} epochs";
 }

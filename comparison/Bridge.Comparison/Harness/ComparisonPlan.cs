@@ -24,5 +24,9 @@ public sealed record ComparisonPlan(ModelSpec Spec, Dataset Train, TrainingOptio
     public int ProbeBatchLimit { get; init; } = 64;
 
     public string Describe() =>
-        $"{Spec.Describe()}; data {Train.Name} ({Train.Count} samples); {Training.Epochs} epochs, batch {Training.BatchSize}, seed {Training.Seed}";
+        $"{Spec.Describe()}; data {Train.Name} ({DescribeSamples()}); {Training.Epochs} epochs, batch {Training.BatchSize}, seed {Training.Seed}";
+
+    /// <summary>"1438 train, 359 test samples", or "4 samples, trained and measured on" when nothing is held out.</summary>
+    public string DescribeSamples() =>
+        Test is null ? $"{Train.Count} samples, trained and measured on" : $"{Train.Count} train, {Test.Count} test samples";
 }

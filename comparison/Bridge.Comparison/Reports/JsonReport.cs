@@ -5,17 +5,21 @@ using System.Text.Json.Nodes;
 namespace Bridge.Comparison;
 
 /// <summary>
-/// The comparison as JSON, in the schema documented in comparison/REPORT-SCHEMA.md (version 1):
-/// <c>schema</c>, <c>plan</c>, <c>passed</c>, <c>elapsedSeconds</c>, <c>backends</c>, <c>checks</c>,
-/// <c>results</c>, <c>diagnoses</c>. Numbers that JSON cannot hold (NaN, ∞) are written as strings.
+/// The comparison as JSON, in the schema documented in comparison/REPORT-SCHEMA.md (version 2):
+/// <c>schema</c>, <c>plan</c>, <c>passed</c>, <c>outcome</c>, <c>exitCode</c>, <c>gaps</c>, <c>elapsedSeconds</c>,
+/// <c>backends</c>, <c>checks</c>, <c>results</c>, <c>diagnoses</c>. A backend that failed while running has its
+/// message in <c>error</c> and no value; other numbers that JSON cannot hold (NaN, ∞) are written as strings.
 /// </summary>
 public static class JsonReport
 {
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
-    public static JsonObject ToJson(ComparisonReport report)
+    /// <param name="verdict">What the run amounts to (default: judged from the report alone, as a run that named no backend).</param>
+    public static JsonObject ToJson(ComparisonReport report, Verdict? verdict = null)
     {
+        verdict ??= Verdict.Of(report);
         var plan = report.Plan;
+        var failures = BackendFailures.Of(report);
         return new JsonObject
         {
             ["schema"] = $"bridge-comparison/{SchemaVersion}",
@@ -42,13 +46,17 @@ public static class JsonReport
                 ["reference"] = plan.Reference,
                 ["kSteps"] = plan.KSteps,
             },
-            ["passed"] = report.Passed,
+            ["passed"] = verdict.Passed,
+            ["outcome"] = verdict.Outcome,
+            ["exitCode"] = verdict.ExitCode,
+            ["gaps"] = new JsonArray(verdict.Gaps.Select(g => (JsonNode)JsonValue.Create(g)).ToArray()),
             ["elapsedSeconds"] = report.Elapsed.TotalSeconds,
             ["backends"] = new JsonArray(report.Backends.Select(b => (JsonNode)new JsonObject
             {
                 ["name"] = b.Name,
                 ["available"] = b.Available,
-                ["reason"] = b.Reason,
+                ["detail"] = b.Reason,
+                ["error"] = failures.GetValueOrDefault(b.Name),
                 ["device"] = b.Device,
                 ["precision"] = b.Precision.Name(),
             }).ToArray()),
@@ -59,10 +67,11 @@ public static class JsonReport
                 ["reference"] = c.Reference,
                 ["layer"] = c.Layer,
                 ["metric"] = c.Metric,
-                ["value"] = Number(c.Value),
-                ["tolerance"] = Number(c.Tolerance),
+                ["value"] = c.Name == CheckNames.Error ? null : Number(c.Value),
+                ["tolerance"] = c.Name == CheckNames.Error ? null : Number(c.Tolerance),
                 ["passed"] = c.Passed,
-                ["detail"] = c.Detail,
+                ["detail"] = c.Name == CheckNames.Error ? null : c.Detail,
+                ["error"] = c.Name == CheckNames.Error ? c.Detail ?? "no message" : null,
             }).ToArray()),
             ["results"] = new JsonArray(report.Results.Select(r => (JsonNode)new JsonObject
             {
@@ -87,20 +96,23 @@ public static class JsonReport
                 ["backend"] = d.Backend,
                 ["check"] = d.FirstFailure.Name,
                 ["layer"] = d.FirstFailure.Layer,
-                ["explanation"] = d.Explanation,
+                ["explanation"] = d.FirstFailure.Name == CheckNames.Error
+                    ? $"failed while running: {d.FirstFailure.Detail ?? "no message"}"
+                    : d.Explanation,
             }).ToArray()),
         };
     }
 
-    public static string Serialize(ComparisonReport report) =>
-        ToJson(report).ToJsonString(new JsonSerializerOptions
+    public static string Serialize(ComparisonReport report, Verdict? verdict = null) =>
+        ToJson(report, verdict).ToJsonString(new JsonSerializerOptions
         {
             WriteIndented = true,
             Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         });
 
     /// <summary>Writes the report through a temporary file and a rename, so a reader never sees half a file.</summary>
-    public static void Save(ComparisonReport report, string path) => AtomicFile.WriteAllText(path, Serialize(report));
+    public static void Save(ComparisonReport report, string path, Verdict? verdict = null) =>
+        AtomicFile.WriteAllText(path, Serialize(report, verdict));
 
     private static JsonNode? Number(double? value) => value switch
     {

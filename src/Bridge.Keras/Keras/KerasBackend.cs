@@ -8,16 +8,18 @@ namespace Bridge.Keras;
 /// before Keras is first imported in the process). Networks are built from Bridge's specs and weights, trained on
 /// Bridge's batches with Keras's optimizers, and differentiated by the active backend's autodiff.
 /// </summary>
-public sealed class KerasBackend : IBackend
+public sealed class KerasBackend : IPortableBackend
 {
     private static readonly object LoadLock = new();
     private static (PyObject? Module, string Detail)? _helper;
     private readonly string? _kerasBackend;
 
-    /// <param name="kerasBackend">torch, jax or tensorflow; null keeps KERAS_BACKEND (Keras's default: tensorflow).</param>
-    public KerasBackend(string? kerasBackend = null) => _kerasBackend = kerasBackend;
+    /// <param name="kerasBackend">torch, jax or tensorflow; null or empty keeps KERAS_BACKEND (Keras's default: tensorflow).</param>
+    public KerasBackend(string? kerasBackend = null) => _kerasBackend = string.IsNullOrWhiteSpace(kerasBackend) ? null : kerasBackend.Trim();
 
     public string Name => "keras";
+
+    public BackendRecipe Recipe => BackendRecipe.For<KerasBackend>(_kerasBackend ?? "");
 
     public BackendAvailability Availability
     {
@@ -48,6 +50,12 @@ public sealed class KerasBackend : IBackend
         {
             if (_helper is { } loaded) return loaded;
             if (PythonRuntime.StartProblem() is string problem) return (_helper = (null, problem)).Value;
+            string kerasOn = _kerasBackend ?? Environment.GetEnvironmentVariable("KERAS_BACKEND") ?? "tensorflow";
+            if (kerasOn.Equals("torch", StringComparison.OrdinalIgnoreCase) && LibTorchInProcess.TorchSharp is { } torchSharp)
+                return (_helper = (null,
+                    $"Keras on torch would load Python's libtorch into a process that already holds TorchSharp's ({torchSharp}), " +
+                    "and two libtorch builds abort a process they share. Run Keras in a worker process of its own: " +
+                    "new KerasBackend().InWorkerProcess() (Bridge.Isolation); the command line and the labs do that by themselves.")).Value;
             if (_kerasBackend is not null)
             {
                 // Keras reads KERAS_BACKEND once, at its first import; set it in Python's own environment.

@@ -8,11 +8,20 @@ namespace Bridge.Keras;
 /// (_backprop) and its optimizer's update, the two calls its stochastic fit makes per minibatch. Only specs
 /// scikit-learn can express are built (<see cref="CannotBuild"/> says why not).
 /// </summary>
-public sealed class SklearnBackend : IBackend
+public sealed class SklearnBackend : IPortableBackend
 {
     private static readonly Lazy<(PyObject? Module, string Detail)> Helper = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
 
+    public SklearnBackend()
+    {
+    }
+
+    /// <summary>How a worker process makes it; scikit-learn's backend has no settings, so the argument is ignored.</summary>
+    public SklearnBackend(string unused) => _ = unused;
+
     public string Name => "sklearn";
+
+    public BackendRecipe Recipe => BackendRecipe.For<SklearnBackend>("");
 
     public BackendAvailability Availability =>
         Helper.Value.Module is null ? BackendAvailability.Unavailable(Helper.Value.Detail) : BackendAvailability.Available(Helper.Value.Detail);
