@@ -139,8 +139,18 @@ public sealed class HtmlReportTests : IDisposable
             Results = mixed.Results.Where(r => r.Backend == "managed").ToList(),
         };
         string text = VisibleText(HtmlReport.Render(alone));
-        Assert.Contains("✗ Nothing was compared: only managed ran", text);
+        Assert.Contains("✗ Incomplete. Nothing was compared", text);
         Assert.DoesNotContain("agree:", text);
+
+        // A backend asked for by name that could not run: the page says so first.
+        var missing = mixed with
+        {
+            Checks = mixed.Checks.Where(c => c.Passed).ToList(),
+            Backends = [.. mixed.Backends.Where(b => b.Name != "sklearn"), new BackendStatus("sklearn", false, "scikit-learn is not installed", null, Precision.Float64)],
+        };
+        string asked = VisibleText(HtmlReport.Render(missing, Verdict.Of(missing, ["managed", "sklearn"])));
+        Assert.Contains("✗ Incomplete", asked);
+        Assert.Contains("sklearn was asked for but could not run: scikit-learn is not installed.", asked);
     }
 
     [Fact]

@@ -14,8 +14,10 @@ namespace Bridge.Comparison;
 /// </summary>
 public static class HtmlReport
 {
-    public static string Render(ComparisonReport report)
+    /// <param name="verdict">What the run amounts to (<see cref="Verdict.Of"/>, with the backends asked for by name); by default judged from the report alone.</param>
+    public static string Render(ComparisonReport report, Verdict? verdict = null)
     {
+        verdict ??= Verdict.Of(report);
         var html = new StringBuilder();
         html.Append($$"""
             <!DOCTYPE html>
@@ -45,7 +47,7 @@ public static class HtmlReport
             <p class="plan">{{Encode(report.Plan.Describe())}}. Reference backend: <b>{{Encode(report.Plan.Reference)}}</b>. Took {{report.Elapsed.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)}} s.</p>
 
             """);
-        AppendHeadline(html, report);
+        AppendHeadline(html, report, verdict);
         var missing = report.Backends.Where(b => !b.Available).Select(b => b.Name).ToList();
         if (missing.Count > 0)
             html.Append($"<p class=\"muted\">Not compared: {Encode(string.Join(", ", missing))}, not available here (the reasons are under Backends, at the end).</p>\n");
@@ -71,10 +73,10 @@ public static class HtmlReport
     private static void AppendFigure(StringBuilder html, (string Caption, string DataUri, bool Beside) picture) =>
         html.Append($"<figure><img alt=\"{Encode(picture.Caption)}\" src=\"{picture.DataUri}\"><figcaption>{Encode(picture.Caption)}</figcaption></figure>\n");
 
-    public static void Save(ComparisonReport report, string path) => AtomicFile.WriteAllText(path, Render(report));
+    public static void Save(ComparisonReport report, string path, Verdict? verdict = null) => AtomicFile.WriteAllText(path, Render(report, verdict));
 
     /// <summary>One sentence: agree or not, and for agreement the check that came closest to its tolerance.</summary>
-    private static void AppendHeadline(StringBuilder html, ComparisonReport report)
+    private static void AppendHeadline(StringBuilder html, ComparisonReport report, Verdict verdict)
     {
         int failed = report.Failures.Count();
         if (report.Checks.Count == 0)
@@ -88,11 +90,11 @@ public static class HtmlReport
             html.Append($"<p class=\"headline fail\">✗ {failed} of {report.Checks.Count} checks failed, on {Encode(string.Join(", ", backends))}.</p>\n");
             return;
         }
-        if (report.Checks.All(c => c.Backend == report.Plan.Reference))
+        if (verdict.ExitCode == ExitCodes.Incomplete)
         {
-            // Only the reference's own checks (finite differences) ran: passing them says nothing about agreement.
-            html.Append($"<p class=\"headline fail\">✗ Nothing was compared: only {Encode(report.Plan.Reference)} ran. " +
-                        $"Its own {report.Checks.Count} checks passed, but no other backend was there to agree with it.</p>\n");
+            // Every check passed, yet the run does not show agreement: a backend asked for did not run, or nothing was compared.
+            html.Append($"<p class=\"headline fail\">✗ Incomplete. {Encode(string.Join(" ", verdict.Gaps))} " +
+                        $"(The {report.Checks.Count} checks that ran passed.)</p>\n");
             return;
         }
         var closest = report.Checks.Where(c => double.IsFinite(AgreementGrid.Margin(c))).MaxBy(AgreementGrid.Margin);
