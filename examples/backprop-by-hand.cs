@@ -64,7 +64,6 @@ return Lab.Run(args, lab =>
     // Every weight's gradient, one bar per backend: bars of equal height are backends that agree.
     var plot = BarChart.Grouped("∂E/∂w of every weight, one bar per backend", "∂E/∂w", parameters.Select(p => p.Bar).ToList(),
         gradients.Select(g => (g.Name, (IReadOnlyList<double>)parameters.Select(p => ValueIn(g.Gradient, p.Layer, p.I, p.J)).ToList())).ToList());
-    plot.ShowLegend(ScottPlot.Alignment.LowerLeft);
     lab.Save(plot, "gradients", 900, 480);
 });
 

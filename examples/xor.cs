@@ -35,7 +35,15 @@ return Lab.Run(args, lab =>
     int solvedAt = history.Epochs.ToList().FindIndex(e => e.Accuracy == 1.0);
     Console.WriteLine(solvedAt >= 0 ? $"Every point right from epoch {solvedAt + 1} on the way." : "Not solved in this many epochs: try more, or another seed.");
 
-    lab.Save(DecisionBoundaryChart.Create($"XOR, 2-4-1 sigmoid net ({backend.Name})", model.Forward, xor, resolution: 120), "boundary");
+    // The lecture's picture of a hidden layer: each hidden node j cuts the plane along w_1j·x1 + w_2j·x2 + b_j = 0, where
+    // its o_j = 0.5; the output node combines the four halves into the shading.
+    var firstLayer = model.GetWeights()[0];
+    var lines = Enumerable.Range(0, firstLayer.Outputs).Select(j => NodeLine.OfHiddenNode(firstLayer, j)).ToList();
+    Lab.Heading("Where each hidden node switches (o_j = 0.5): the dashed lines of xor-boundary.png");
+    foreach (var line in lines)
+        Console.WriteLine($"{line.Label}: {line.W1:+0.00;-0.00}·x1 {line.W2:+0.00;-0.00}·x2 {line.Bias:+0.00;-0.00} = 0");
+    lab.Save(DecisionBoundaryChart.Create($"XOR, 2-4-1 net on {backend.Name}", model.Forward, xor,
+        resolution: 120, lines: lines), "boundary", 720, 480);
     lab.Save(LineChart.Create("Loss per epoch", "epoch", "E = ½·Σ (t − o)², mean over samples",
         [("loss", history.Losses())], logY: true), "loss");
 });

@@ -5,12 +5,20 @@ namespace Bridge.Plots;
 /// <summary>One bar per name: accuracy per backend, error per layer.</summary>
 public static class BarChart
 {
-    public static Plot Create(string title, string yLabel, IReadOnlyList<(string Label, double Value)> bars, bool logY = false)
+    /// <param name="valueText">The text printed on each bar (default: the value, up to four decimals).</param>
+    public static Plot Create(string title, string yLabel, IReadOnlyList<(string Label, double Value)> bars, bool logY = false,
+        Func<double, string>? valueText = null)
     {
         var plot = new Plot();
         var values = bars.Select(b => logY ? Math.Log10(Math.Max(b.Value, 1e-300)) : b.Value).ToArray();
         var added = plot.Add.Bars(values);
-        for (int i = 0; i < added.Bars.Count; i++) added.Bars[i].FillColor = ClassColors.Of(i, bars.Count);
+        for (int i = 0; i < added.Bars.Count; i++)
+        {
+            added.Bars[i].FillColor = ClassColors.Of(i, bars.Count);
+            // Bars of nearly equal height look identical: the printed value is what tells them apart.
+            added.Bars[i].Label = valueText?.Invoke(bars[i].Value) ?? bars[i].Value.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture);
+        }
+        added.ValueLabelStyle.FontSize = 14;
         var ticks = bars.Select((b, i) => new Tick(i, b.Label)).ToArray();
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks);
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
@@ -49,7 +57,8 @@ public static class BarChart
             groups.Select((g, i) => new Tick(i, g)).ToArray());
         plot.Title(title);
         plot.YLabel(logY ? $"log10 {yLabel}" : yLabel);
-        plot.ShowLegend(Alignment.UpperRight);
+        // Outside the data area: a legend inside it hides whatever is plotted in its corner.
+        plot.ShowLegend(Edge.Right);
         return plot;
     }
 }

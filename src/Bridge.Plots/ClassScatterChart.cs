@@ -15,7 +15,8 @@ public static class ClassScatterChart
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
-        plot.ShowLegend(Alignment.UpperRight);
+        // Outside the data area: a legend inside it hides whatever is plotted in its corner.
+        plot.ShowLegend(Edge.Right);
         return plot;
     }
 

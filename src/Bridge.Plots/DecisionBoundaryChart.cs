@@ -9,8 +9,9 @@ namespace Bridge.Plots;
 public static class DecisionBoundaryChart
 {
     /// <param name="predict">The model's outputs for a batch of 2-D inputs (for example <c>model.Forward</c>).</param>
+    /// <param name="lines">Lines to draw over the shading: for example each hidden node's w1·x1 + w2·x2 + b = 0.</param>
     public static Plot Create(string title, Func<Matrix, Matrix> predict, Dataset data, int resolution = 150,
-        double margin = 0.25)
+        double margin = 0.25, IReadOnlyList<NodeLine>? lines = null)
     {
         if (data.FeatureCount != 2) throw new ArgumentException($"A decision boundary needs 2 inputs; '{data.Name}' has {data.FeatureCount}.");
         if (data.Labels is null) throw new ArgumentException($"A decision boundary needs class labels; '{data.Name}' has none.");
@@ -33,26 +34,49 @@ public static class DecisionBoundaryChart
             for (int c = 0; c < resolution; c++)
                 cells[r, c] = single ? outputs[r * resolution + c, 0] : classes![r * resolution + c];
         var heatmap = plot.Add.Heatmap(cells);
-        heatmap.Extent = new CoordinateRect(xMin, xMax, yMin, yMax);
-        heatmap.Opacity = 0.45;
+        // Rectangle sets the outer edges of the cells (Extent would set their centres and overhang by half a cell).
+        heatmap.Rectangle = new CoordinateRect(xMin, xMax, yMin, yMax);
         if (single)
         {
             heatmap.Colormap = new TwoClassColormap();
             heatmap.ManualRange = new ScottPlot.Range(0, 1);
+            // The shading is a number, the net's output o: without its scale a reader cannot tell 0.6 from 0.9.
+            var scale = plot.Add.ColorBar(heatmap);
+            scale.Label = "net output o";
         }
         else
         {
             heatmap.Colormap = new ClassColormap(data.ClassCount);
             heatmap.ManualRange = new ScottPlot.Range(0, data.ClassCount - 1);
         }
+        for (int l = 0; l < (lines?.Count ?? 0); l++)
+        {
+            var line = lines![l];
+            // A node whose line misses the picture answers (nearly) the same everywhere in it: the legend says so,
+            // and the segment drawn lies outside the axis limits.
+            var inside = line.Within(xMin, xMax, yMin, yMax);
+            double far = 1e6 * Math.Max(xMax - xMin, yMax - yMin);
+            var segment = inside ?? line.Within(xMin - far, xMax + far, yMin - far, yMax + far)
+                                 ?? ((xMax + far, yMax + far), (xMax + 2 * far, yMax + 2 * far));
+            var drawn = plot.Add.Line(segment.From.X, segment.From.Y, segment.To.X, segment.To.Y);
+            drawn.LineColor = NodeLineColors[l % NodeLineColors.Length];
+            drawn.LineWidth = 2;
+            drawn.LinePattern = LinePattern.Dashed;
+            drawn.LegendText = inside is null ? $"{line.Label}: outside" : line.Label;
+        }
         ClassScatterChart.AddPoints(plot, data.Features, data.Labels, data.ClassCount, data.ClassNames, markerSize: 7);
         plot.Axes.SetLimits(xMin, xMax, yMin, yMax);
         plot.Title(title);
         plot.XLabel("x1");
         plot.YLabel("x2");
-        plot.ShowLegend(Alignment.UpperRight);
+        // Outside the plane, so that it hides neither points nor shading.
+        plot.ShowLegend(Edge.Right);
         return plot;
     }
+
+    /// <summary>Dark, distinct from the class colours and from one another, so the lines read on any shading.</summary>
+    internal static readonly Color[] NodeLineColors =
+        [new(0x22, 0x22, 0x22), new(0x6a, 0x3d, 0x9a), new(0x8c, 0x2d, 0x04), new(0x00, 0x5a, 0x32), new(0x99, 0x00, 0x4c), new(0x00, 0x3c, 0x78)];
 
     private static (double Min, double Max) Range(Matrix m, int col, double margin)
     {
@@ -66,6 +90,18 @@ public static class DecisionBoundaryChart
         return (min - pad, max + pad);
     }
 
+    /// <summary>
+    /// How much of a class colour the shading takes: pale enough for the points to stand out on it. The colour maps
+    /// are pale themselves (rather than the heatmap translucent) so that the colour scale shows the colours drawn.
+    /// </summary>
+    private const double ShadingStrength = 0.45;
+
+    private static Color Pale(Color color, double weight)
+    {
+        byte Mix(byte channel) => (byte)Math.Round(255 + (channel - 255) * weight * ShadingStrength);
+        return new Color(Mix(color.R), Mix(color.G), Mix(color.B));
+    }
+
     /// <summary>Class k's colour for intensity k/(K − 1).</summary>
     private sealed class ClassColormap(int classCount) : IColormap
     {
@@ -74,7 +110,7 @@ public static class DecisionBoundaryChart
         public Color GetColor(double normalizedIntensity)
         {
             int k = (int)Math.Round(Math.Clamp(normalizedIntensity, 0, 1) * (classCount - 1));
-            return ClassColors.Of(k, classCount);
+            return Pale(ClassColors.Of(k, classCount), 1);
         }
     }
 
@@ -87,9 +123,7 @@ public static class DecisionBoundaryChart
         {
             double t = Math.Clamp(normalizedIntensity, 0, 1);
             var end = t < 0.5 ? ClassColors.Of(0, 2) : ClassColors.Of(1, 2);
-            double weight = Math.Abs(t - 0.5) * 2;
-            byte Mix(byte channel) => (byte)Math.Round(255 + (channel - 255) * weight);
-            return new Color(Mix(end.R), Mix(end.G), Mix(end.B));
+            return Pale(end, Math.Abs(t - 0.5) * 2);
         }
     }
 }

@@ -30,8 +30,15 @@ public static class Picture
     }
 
     /// <summary>The chart as a data URI (data:image/png;base64,…) to embed in a self-contained HTML page.</summary>
-    public static string PngDataUri(Plot plot, int width = 640, int height = 400) =>
-        "data:image/png;base64," + Convert.ToBase64String(plot.GetImageBytes(width, height, ImageFormat.Png));
+    /// <param name="scale">Pixels per layout unit: 2 draws a <paramref name="width"/> × <paramref name="height"/> chart with
+    /// twice the pixels, sharp where a page shows it at its nominal size on a high-density screen or zoomed.</param>
+    public static string PngDataUri(Plot plot, int width = 640, int height = 400, double scale = 1)
+    {
+        if (!(scale > 0)) throw new ArgumentOutOfRangeException(nameof(scale), $"The scale must be positive; {scale} given.");
+        plot.ScaleFactor = (float)scale;
+        return "data:image/png;base64," + Convert.ToBase64String(
+            plot.GetImageBytes((int)Math.Round(width * scale), (int)Math.Round(height * scale), ImageFormat.Png));
+    }
 
     internal static string WriteAtomically(string path, byte[] bytes)
     {

@@ -49,6 +49,21 @@ public sealed class LabTests : IDisposable
             Assert.True(png.Width >= 300 && png.Height >= 300, $"{path} is {png.Width}×{png.Height}");
         }
         Assert.Contains("Pictures:", run.Output);
+        if (lab == "autoencoder-2d") AssertAQuickRunSaysWhatItsNumbersMean(run.Output);
+    }
+
+    /// <summary>
+    /// A quick autoencoder run is too short to learn a good code: it may reverse the lesson (PCA ahead), and then it
+    /// must say so in words rather than print the reversed numbers silently.
+    /// </summary>
+    private static void AssertAQuickRunSaysWhatItsNumbersMean(string output)
+    {
+        Assert.Contains("these are not the lesson's numbers", output);
+        var verdicts = output.Split('\n').Where(l => l.Contains("keep the classes apart better", StringComparison.Ordinal)
+                                                   || l.Contains("keeps the classes apart better", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(verdicts);
+        if (verdicts.Any(v => v.Contains("the opposite of the lesson", StringComparison.Ordinal)))
+            Assert.Contains("These numbers are not the lesson's", output);
     }
 
     [Fact]

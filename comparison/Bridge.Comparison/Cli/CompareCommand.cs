@@ -87,7 +87,7 @@ public static class CompareCommand
         }
         if (htmlPath is not null)
         {
-            HtmlReport.Save(report, htmlPath);
+            HtmlReport.Save(report, htmlPath, verdict);
             console.MarkupLine($"HTML report: [blue]{Markup.Escape(htmlPath)}[/]");
         }
         return verdict.ExitCode;

@@ -61,13 +61,17 @@ public sealed class ConfusionMatrix
     {
         var names = Enumerable.Range(0, ClassCount).Select(c => ClassNames?[c] ?? c.ToString()).ToArray();
         int width = Math.Max(names.Max(n => n.Length), Total.ToString().Length) + 1;
+        // The first column holds the corner's label and the row names: as wide as the wider of them, so the header's
+        // class names stand right above their counts.
+        const string corner = "actual\\pred";
+        int first = Math.Max(corner.Length, names.Max(n => n.Length)) + 1;
         var text = new StringBuilder();
-        text.Append("actual\\pred".PadRight(width + 4));
+        text.Append(corner.PadRight(first));
         foreach (var name in names) text.Append(name.PadLeft(width));
         text.AppendLine();
         for (int a = 0; a < ClassCount; a++)
         {
-            text.Append(names[a].PadRight(width + 4));
+            text.Append(names[a].PadRight(first));
             for (int p = 0; p < ClassCount; p++) text.Append(Counts[a, p].ToString().PadLeft(width));
             text.AppendLine();
         }
