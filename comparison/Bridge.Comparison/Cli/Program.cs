@@ -9,6 +9,7 @@ root.Subcommands.Add(CompareCommand.Create());
 root.Subcommands.Add(TrainCommand.Create());
 root.Subcommands.Add(BenchCommand.Create());
 root.Subcommands.Add(BackendsCommand.Create());
+root.Subcommands.Add(SoakCommand.Create());
 var parsed = root.Parse(args);
 if (parsed.Errors.Count > 0)
 {
