@@ -25,6 +25,7 @@ internal abstract class DeviceOptimizer : IDisposable
     {
         Parameters = parameters;
         State = new Tensor[slots][];
+        using var scope = torch.NewDisposeScope();
         for (int s = 0; s < slots; s++)
         {
             State[s] = new Tensor[parameters.Length];
@@ -111,6 +112,7 @@ internal abstract class DeviceOptimizer : IDisposable
     /// <summary>A copy of the state on the device (for rolling back queued steps).</summary>
     public (Tensor[][] Slots, long Steps) Snapshot()
     {
+        using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         return (State.Select(slot => slot.Select(t => t.clone().DetachFromDisposeScope()).ToArray()).ToArray(), Steps);
     }

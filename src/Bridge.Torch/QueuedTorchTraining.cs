@@ -49,10 +49,13 @@ internal sealed class QueuedTorchTraining : IQueuedTraining
             throw new ArgumentException($"Target row {trow}, column {tcol} of the data is {targets[trow, tcol]} (NaN or infinite).");
         _model = model;
         _rows = inputs.Rows;
-        _inputs = TorchTensors.FromMatrix(inputs, model.DType, model.TorchDevice).DetachFromDisposeScope();
-        if (model.ReadsTargets)
-            _targets = ReferenceEquals(targets, inputs) ? _inputs : TorchTensors.FromMatrix(targets, model.DType, model.TorchDevice).DetachFromDisposeScope();
-        else _labels = TorchTensors.Indices(labels, model.TorchDevice).DetachFromDisposeScope();
+        using (torch.NewDisposeScope())
+        {
+            _inputs = TorchTensors.FromMatrix(inputs, model.DType, model.TorchDevice).DetachFromDisposeScope();
+            if (model.ReadsTargets)
+                _targets = ReferenceEquals(targets, inputs) ? _inputs : TorchTensors.FromMatrix(targets, model.DType, model.TorchDevice).DetachFromDisposeScope();
+            else _labels = TorchTensors.Indices(labels, model.TorchDevice).DetachFromDisposeScope();
+        }
         TakeSnapshot();
     }
 
@@ -65,7 +68,8 @@ internal sealed class QueuedTorchTraining : IQueuedTraining
         if (order.Length != _rows) throw new ArgumentException($"The order has {order.Length} entries; the data has {_rows} rows.");
         foreach (int row in order)
             if ((uint)row >= (uint)_rows) throw new ArgumentException($"Row {row} is not a row of the data (0..{_rows - 1}).");
-        _order = TorchTensors.Indices(order, _model.TorchDevice).DetachFromDisposeScope();
+        using (torch.NewDisposeScope())
+            _order = TorchTensors.Indices(order, _model.TorchDevice).DetachFromDisposeScope();
         _orders.Add(_order);
     }
 
@@ -157,6 +161,7 @@ internal sealed class QueuedTorchTraining : IQueuedTraining
     private void TakeSnapshot()
     {
         DisposeSnapshot();
+        using (torch.NewDisposeScope())
         using (torch.no_grad())
             _weights = _model.Parameters.Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
         _optimizerState = _model.Optimizer.Snapshot();

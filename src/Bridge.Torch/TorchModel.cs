@@ -9,6 +9,9 @@ namespace Bridge.Torch;
 /// b_l, as leaf parameters; the forward pass is net = linear(o, W, b), o = f(net). Losses are written out with the
 /// facade's reductions. Every call runs inside a dispose scope, so no tensor outlives it except the parameters and
 /// the optimizer's state; <see cref="Dispose"/> releases those.
+/// <para>No temporary tensor is made outside a dispose scope: the scope references it until the native call that
+/// reads it has returned (a chain such as <c>p.detach().clone()</c> outside one lets the collector finalise the
+/// intermediate tensor during the clone).</para>
 /// <para>No Scalar reaches libtorch by an implicit conversion: the ones Bridge needs (the loss's ½, the optimizer's
 /// coefficients) are owned by the model and its optimizer and live until they are disposed with it, and
 /// TorchSharp overloads that make a Scalar of their own (<c>a + b</c>, <c>add(b)</c>, <c>square()</c>) are not used.
@@ -33,10 +36,14 @@ internal sealed class TorchModel : IQueuedTrainingModel
         var shapes = spec.LayerShapes();
         _weights = new Parameter[shapes.Count];
         _biases = new Parameter[shapes.Count];
-        for (int l = 0; l < shapes.Count; l++)
+        // Made inside a scope, which holds the temporaries until the native calls that read them have returned.
+        using (torch.NewDisposeScope())
         {
-            _weights[l] = new Parameter(torch.zeros([shapes[l].Outputs, shapes[l].Inputs], DType, device), requires_grad: true);
-            _biases[l] = new Parameter(torch.zeros([shapes[l].Outputs], DType, device), requires_grad: true);
+            for (int l = 0; l < shapes.Count; l++)
+            {
+                _weights[l] = (Parameter)new Parameter(torch.zeros([shapes[l].Outputs, shapes[l].Inputs], DType, device), requires_grad: true).DetachFromDisposeScope();
+                _biases[l] = (Parameter)new Parameter(torch.zeros([shapes[l].Outputs], DType, device), requires_grad: true).DetachFromDisposeScope();
+            }
         }
         _parameters = _weights.Zip(_biases).SelectMany(p => new[] { p.First, p.Second }).ToArray();
         _half = 0.5.ToScalar();
