@@ -9,58 +9,75 @@ namespace Bridge.Torch;
 /// b_l, as leaf parameters; the forward pass is net = linear(o, W, b), o = f(net). Losses are written out with the
 /// facade's reductions. Every call runs inside a dispose scope, so no tensor outlives it except the parameters and
 /// the optimizer's state; <see cref="Dispose"/> releases those.
+/// <para>No temporary tensor is made outside a dispose scope: the scope references it until the native call that
+/// reads it has returned (a chain such as <c>p.detach().clone()</c> outside one lets the collector finalise the
+/// intermediate tensor during the clone).</para>
+/// <para>No Scalar reaches libtorch by an implicit conversion: the ones Bridge needs (the loss's ½, the optimizer's
+/// coefficients) are owned by the model and its optimizer and live until they are disposed with it, and
+/// TorchSharp overloads that make a Scalar of their own (<c>a + b</c>, <c>add(b)</c>, <c>square()</c>) are not used.
+/// See <see cref="DeviceOptimizer"/> for why.</para>
+/// <para>Training through the <see cref="Trainer"/> goes through <see cref="BeginQueuedTraining"/>: the data set is
+/// copied to the device once per fit and steps are queued without reading anything back (see
+/// <see cref="QueuedTorchTraining"/>).</para>
 /// </summary>
-internal sealed class TorchModel : IModel
+internal sealed class TorchModel : IQueuedTrainingModel
 {
-    private readonly Device _device;
-    private readonly ScalarType _dtype;
-    private readonly Parameter[] _weights, _biases;
-    private readonly List<Parameter> _parameters;
-    private readonly optim.Optimizer _optimizer;
-    private long _steps;
+    private readonly Parameter[] _weights, _biases, _parameters;
+    private readonly DeviceOptimizer _optimizer;
+    private readonly Scalar _half;
+    private QueuedTorchTraining? _queued;
     private bool _disposed;
 
-    public TorchModel(ModelSpec spec, WeightSet initialWeights, Device device)
+    public TorchModel(ModelSpec spec, WeightSet initialWeights, torch.Device device)
     {
         Spec = spec;
-        _device = device;
-        _dtype = TorchTensors.DType(spec.Precision);
+        TorchDevice = device;
+        DType = TorchTensors.DType(spec.Precision);
         var shapes = spec.LayerShapes();
         _weights = new Parameter[shapes.Count];
         _biases = new Parameter[shapes.Count];
-        for (int l = 0; l < shapes.Count; l++)
+        // Made inside a scope, which holds the temporaries until the native calls that read them have returned.
+        using (torch.NewDisposeScope())
         {
-            _weights[l] = new Parameter(torch.zeros([shapes[l].Outputs, shapes[l].Inputs], _dtype, device), requires_grad: true);
-            _biases[l] = new Parameter(torch.zeros([shapes[l].Outputs], _dtype, device), requires_grad: true);
+            for (int l = 0; l < shapes.Count; l++)
+            {
+                _weights[l] = (Parameter)new Parameter(torch.zeros([shapes[l].Outputs, shapes[l].Inputs], DType, device), requires_grad: true).DetachFromDisposeScope();
+                _biases[l] = (Parameter)new Parameter(torch.zeros([shapes[l].Outputs], DType, device), requires_grad: true).DetachFromDisposeScope();
+            }
         }
-        _parameters = _weights.Zip(_biases).SelectMany(p => new[] { p.First, p.Second }).ToList();
+        _parameters = _weights.Zip(_biases).SelectMany(p => new[] { p.First, p.Second }).ToArray();
+        _half = 0.5.ToScalar();
         SetWeights(initialWeights);
-        _optimizer = TorchOptimizers.Create(spec.Optimizer, _parameters);
+        _optimizer = DeviceOptimizer.Create(spec.Optimizer, _parameters);
         Device = device.type == DeviceType.CUDA ? $"cuda:{device.index}" : "cpu";
     }
 
     public string Backend => "torch";
     public string Device { get; }
     public ModelSpec Spec { get; }
+    internal torch.Device TorchDevice { get; }
+    internal ScalarType DType { get; }
+    internal IReadOnlyList<Parameter> Parameters => _parameters;
+    internal DeviceOptimizer Optimizer => _optimizer;
 
     public Matrix ForwardRange(Matrix inputs, int firstLayer, int endLayer)
     {
-        ThrowIfDisposed();
+        ThrowIfUnsettled();
         InputChecks.LayerRange(Spec, inputs, firstLayer, endLayer);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var o = TorchTensors.FromMatrix(inputs, _dtype, _device);
+        var o = TorchTensors.FromMatrix(inputs, DType, TorchDevice);
         for (int l = firstLayer; l < endLayer; l++) o = Layer(l, o).Output;
         return TorchTensors.ToMatrix(o);
     }
 
     public IReadOnlyList<Matrix> ForwardLayers(Matrix inputs)
     {
-        ThrowIfDisposed();
+        ThrowIfUnsettled();
         InputChecks.LayerRange(Spec, inputs, 0, Spec.Layers.Count);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var o = TorchTensors.FromMatrix(inputs, _dtype, _device);
+        var o = TorchTensors.FromMatrix(inputs, DType, TorchDevice);
         var outputs = new List<Matrix>();
         for (int l = 0; l < Spec.Layers.Count; l++)
         {
@@ -72,7 +89,7 @@ internal sealed class TorchModel : IModel
 
     public double Loss(Batch batch)
     {
-        ThrowIfDisposed();
+        ThrowIfUnsettled();
         InputChecks.Batch(Spec, batch);
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
@@ -81,69 +98,71 @@ internal sealed class TorchModel : IModel
 
     public WeightSet Gradients(Batch batch)
     {
-        ThrowIfDisposed();
+        ThrowIfUnsettled();
         InputChecks.Batch(Spec, batch);
         using var scope = torch.NewDisposeScope();
-        _optimizer.zero_grad();
+        ZeroGradients();
         LossOf(batch).backward();
         var gradients = ReadGradients();
-        _optimizer.zero_grad();
+        ZeroGradients();
         return gradients;
     }
 
     public StepResult TrainStep(Batch batch)
     {
-        ThrowIfDisposed();
+        ThrowIfUnsettled();
         InputChecks.Batch(Spec, batch);
         using var scope = torch.NewDisposeScope();
-        _optimizer.zero_grad();
-        var loss = LossOf(batch);
-        loss.backward();
-        double value = TorchTensors.Scalar(loss);
-        if (FirstNonFiniteGradient() is string layer) return StepResult.Refused(value, layer);
-        if (!double.IsFinite(value)) return StepResult.Refused(value, null);
-        _optimizer.step();
-        _steps++;
-        return StepResult.Done(value);
+        var result = Step(LossOf(batch));
+        _queued?.ModelChangedOutside();
+        return result;
+    }
+
+    public IQueuedTraining BeginQueuedTraining(Matrix inputs, Matrix targets, int[]? labels)
+    {
+        ThrowIfUnsettled();
+        if (_queued is not null) throw new InvalidOperationException("This model is already training on a resident data set; dispose that first.");
+        return _queued = new QueuedTorchTraining(this, inputs, targets, labels);
     }
 
     public WeightSet GetWeights()
     {
-        ThrowIfDisposed();
+        ThrowIfUnsettled();
         var layers = new List<LayerWeights>();
+        var shapes = Spec.LayerShapes();
         for (int l = 0; l < _weights.Length; l++)
-        {
-            var (inputs, outputs) = (Spec.LayerShapes()[l].Inputs, Spec.LayerShapes()[l].Outputs);
-            layers.Add(LayerWeights.FromTransposedKernel(inputs, outputs, TorchTensors.ToDoubles(_weights[l]), TorchTensors.ToDoubles(_biases[l])));
-        }
+            layers.Add(LayerWeights.FromTransposedKernel(shapes[l].Inputs, shapes[l].Outputs, TorchTensors.ToDoubles(_weights[l]), TorchTensors.ToDoubles(_biases[l])));
         return new WeightSet(Spec.Precision, layers);
     }
 
     public void SetWeights(WeightSet weights)
     {
-        ThrowIfDisposed();
+        ThrowIfUnsettled();
         ArgumentNullException.ThrowIfNull(weights);
         weights.EnsureMatches(Spec);
         if (weights.FirstNonFiniteLayer() is string bad) throw new ArgumentException($"The weights of layer {bad} are not all finite.");
-        using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        for (int l = 0; l < _weights.Length; l++)
+        using (var scope = torch.NewDisposeScope())
+        using (torch.no_grad())
         {
-            var layer = weights.Layers[l];
-            _weights[l].copy_(TorchTensors.FromValues(layer.KernelTransposed(), [layer.Outputs, layer.Inputs], _dtype, _device));
-            _biases[l].copy_(TorchTensors.FromValues(layer.Bias, [layer.Outputs], _dtype, _device));
+            for (int l = 0; l < _weights.Length; l++)
+            {
+                var layer = weights.Layers[l];
+                _weights[l].copy_(TorchTensors.FromValues(layer.KernelTransposed(), [layer.Outputs, layer.Inputs], DType, TorchDevice));
+                _biases[l].copy_(TorchTensors.FromValues(layer.Bias, [layer.Outputs], DType, TorchDevice));
+            }
         }
+        _queued?.ModelChangedOutside();
     }
 
     public OptimizerState GetOptimizerState()
     {
-        ThrowIfDisposed();
-        return TorchOptimizers.GetState(_optimizer, Spec.Optimizer, Spec, _steps, _parameters.Count, ToCanonical);
+        ThrowIfUnsettled();
+        return _optimizer.GetState(Spec, ToCanonical);
     }
 
     public void SetOptimizerState(OptimizerState state)
     {
-        ThrowIfDisposed();
+        ThrowIfUnsettled();
         ArgumentNullException.ThrowIfNull(state);
         foreach (var name in state.Slots.Keys)
             if (!Spec.Optimizer.SlotNames.Contains(name))
@@ -153,16 +172,57 @@ internal sealed class TorchModel : IModel
             try { slot.EnsureMatches(Spec); }
             catch (ArgumentException e) { throw new ArgumentException($"Optimizer slot '{name}': {e.Message}", e); }
         }
-        TorchOptimizers.SetState(_optimizer, Spec.Optimizer, state, _parameters.Count, FromCanonical);
-        _steps = state.Steps;
+        _optimizer.SetState(state, FromCanonical);
+        _queued?.ModelChangedOutside();
     }
 
     public void Dispose()
     {
         if (_disposed) return;
+        _queued?.Dispose();
         _disposed = true;
         _optimizer.Dispose();
         foreach (var p in _parameters) p.Dispose();
+        _half.Dispose();
+    }
+
+    /// <summary>
+    /// One eager step from the loss's graph: backward, then a single read of the loss and each parameter's gradient
+    /// finiteness, and the update only if all are finite. Call inside a dispose scope.
+    /// </summary>
+    internal StepResult Step(Tensor loss)
+    {
+        ZeroGradients();
+        loss.backward();
+        var parts = new Tensor[1 + _parameters.Length];
+        parts[0] = loss.detach().reshape(1).to_type(ScalarType.Float64);
+        for (int p = 0; p < _parameters.Length; p++)
+            parts[1 + p] = _parameters[p].grad is { } g ? g.isfinite().all().reshape(1).to_type(ScalarType.Float64) : torch.ones(1, ScalarType.Float64, TorchDevice);
+        var verdict = DeviceTransfers.ReadDoubles(torch.cat(parts));
+        double value = verdict[0];
+        for (int p = 0; p < _parameters.Length; p++)
+            if (verdict[1 + p] == 0) return StepResult.Refused(value, WeightSet.LayerName(p / 2));
+        if (!double.IsFinite(value)) return StepResult.Refused(value, null);
+        UpdateParameters();
+        return StepResult.Done(value);
+    }
+
+    /// <summary>The optimizer's update from the current gradients. Call inside a dispose scope.</summary>
+    internal void UpdateParameters()
+    {
+        using var noGrad = torch.no_grad();
+        _optimizer.Step();
+    }
+
+    internal void ZeroGradients()
+    {
+        foreach (var p in _parameters)
+            p.grad?.zero_();
+    }
+
+    internal void Released(QueuedTorchTraining queued)
+    {
+        if (ReferenceEquals(_queued, queued)) _queued = null;
     }
 
     /// <summary>One layer: net = o·Wᵀ + b, o' = f(net).</summary>
@@ -181,25 +241,41 @@ internal sealed class TorchModel : IModel
         return (net, output);
     }
 
-    /// <summary>E on the batch with the facade's exact reduction.</summary>
-    private Tensor LossOf(Batch batch)
+    /// <summary>Whether the loss reads the targets (categorical cross-entropy reads the labels instead).</summary>
+    internal bool ReadsTargets => Spec.Loss != Bridge.Loss.CategoricalCrossEntropy;
+
+    private Tensor LossOf(Batch batch) => LossOf(
+        TorchTensors.FromMatrix(batch.Inputs, DType, TorchDevice),
+        ReadsTargets ? TorchTensors.FromMatrix(batch.Targets, DType, TorchDevice) : null,
+        ReadsTargets ? null : TorchTensors.Indices(batch.Labels, TorchDevice));
+
+    /// <summary>E on a batch already on the device, with the facade's exact reduction.</summary>
+    internal Tensor LossOf(Tensor inputs, Tensor? targets, Tensor? labels)
     {
-        var o = TorchTensors.FromMatrix(batch.Inputs, _dtype, _device);
+        var o = inputs;
         Tensor net = o;
         for (int l = 0; l < Spec.Layers.Count; l++) (net, o) = Layer(l, o);
-        var targets = TorchTensors.FromMatrix(batch.Targets, _dtype, _device);
-        return Spec.Loss switch
+        var loss = Spec.Loss switch
         {
-            // ½·Σ_k (t_k − o_k)² per sample, then the batch mean; torch has no built-in for this one.
-            Bridge.Loss.HalfSquaredError => (o - targets).square().sum(1).mul(0.5).mean(),
+            // ½·Σ_k (t_k − o_k)² per sample, then the batch mean; torch has no built-in for this one. d·d is what
+            // square() computes, without the Scalar exponent square() makes.
+            Bridge.Loss.HalfSquaredError => HalfSquaredError(o, targets!),
             // torch's mse_loss with reduction "mean" averages over every element: over outputs, then samples.
-            Bridge.Loss.MeanSquaredError => nn.functional.mse_loss(o, targets, nn.Reduction.Mean),
+            Bridge.Loss.MeanSquaredError => nn.functional.mse_loss(o, targets!, nn.Reduction.Mean),
             // From the nets (sigmoid output is checked by the spec), which is also the stable form.
-            Bridge.Loss.BinaryCrossEntropy => nn.functional.binary_cross_entropy_with_logits(net, targets, reduction: nn.Reduction.Mean),
+            Bridge.Loss.BinaryCrossEntropy => nn.functional.binary_cross_entropy_with_logits(net, targets!, reduction: nn.Reduction.Mean),
             // log_softmax + negative log-likelihood on the nets, averaged over the batch.
-            Bridge.Loss.CategoricalCrossEntropy => nn.functional.cross_entropy(net, TorchTensors.Labels(batch.Labels!, _device), reduction: nn.Reduction.Mean),
-            var loss => throw new NotSupportedException($"The torch backend has no loss {loss}."),
+            Bridge.Loss.CategoricalCrossEntropy => nn.functional.cross_entropy(net, labels!, reduction: nn.Reduction.Mean),
+            var other => throw new NotSupportedException($"The torch backend has no loss {other}."),
         };
+        GC.KeepAlive(this);
+        return loss;
+    }
+
+    private Tensor HalfSquaredError(Tensor o, Tensor targets)
+    {
+        var d = o.sub(targets);   // THSTensor_sub takes no Scalar
+        return d.mul(d).sum(1).mul(_half).mean();
     }
 
     private WeightSet ReadGradients()
@@ -215,21 +291,6 @@ internal sealed class TorchModel : IModel
         return new WeightSet(Spec.Precision, layers);
     }
 
-    /// <summary>The first layer whose gradient holds a NaN or ±∞, with one device synchronisation when all are finite.</summary>
-    private string? FirstNonFiniteGradient()
-    {
-        var total = _parameters.Select(p => p.grad is { } g ? g.sum() : torch.zeros(1, _dtype, _device).sum())
-            .Aggregate((a, b) => a + b);
-        if (double.IsFinite(TorchTensors.Scalar(total))) return null;
-        for (int l = 0; l < _weights.Length; l++)
-        {
-            bool finite = (_weights[l].grad?.isfinite().all().item<bool>() ?? true) && (_biases[l].grad?.isfinite().all().item<bool>() ?? true);
-            if (!finite) return WeightSet.LayerName(l);
-        }
-        // Every entry is finite but their sum overflowed: nothing to refuse.
-        return null;
-    }
-
     private double[] ToCanonical(int parameter, Tensor value)
     {
         var values = TorchTensors.ToDoubles(value);
@@ -242,9 +303,17 @@ internal sealed class TorchModel : IModel
     {
         var layer = slot.Layers[parameter / 2];
         return parameter % 2 == 1
-            ? TorchTensors.FromValues(layer.Bias, [layer.Outputs], _dtype, _device)
-            : TorchTensors.FromValues(layer.KernelTransposed(), [layer.Outputs, layer.Inputs], _dtype, _device);
+            ? TorchTensors.FromValues(layer.Bias, [layer.Outputs], DType, TorchDevice)
+            : TorchTensors.FromValues(layer.KernelTransposed(), [layer.Outputs, layer.Inputs], DType, TorchDevice);
     }
 
-    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+    internal void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    /// <summary>Queued steps must be settled before the model is read or changed another way.</summary>
+    private void ThrowIfUnsettled()
+    {
+        ThrowIfDisposed();
+        if (_queued is { Unsettled: > 0 } q)
+            throw new InvalidOperationException($"{q.Unsettled} queued training steps are not settled yet: call Settle() on the queued training first.");
+    }
 }

@@ -3,7 +3,10 @@ using static TorchSharp.torch;
 
 namespace Bridge.Torch;
 
-/// <summary>Conversions between Bridge's float64 matrices and torch tensors of the model's dtype on its device.</summary>
+/// <summary>
+/// Conversions between Bridge's float64 matrices and torch tensors of the model's dtype on its device; every copy is
+/// counted by <see cref="DeviceTransfers"/>.
+/// </summary>
 internal static class TorchTensors
 {
     public static ScalarType DType(Precision precision) => precision == Precision.Float32 ? ScalarType.Float32 : ScalarType.Float64;
@@ -17,35 +20,23 @@ internal static class TorchTensors
         {
             var floats = new float[values.Length];
             for (int i = 0; i < values.Length; i++) floats[i] = (float)values[i];
-            return torch.tensor(floats, shape, ScalarType.Float32, device);
+            return DeviceTransfers.Written(torch.tensor(floats, shape, ScalarType.Float32, device));
         }
-        return torch.tensor(values, shape, ScalarType.Float64, device);
+        return DeviceTransfers.Written(torch.tensor(values, shape, ScalarType.Float64, device));
     }
 
-    public static Tensor Labels(int[] labels, Device device)
+    public static Tensor Indices(ReadOnlySpan<int> values, Device device)
     {
-        var longs = new long[labels.Length];
-        for (int i = 0; i < labels.Length; i++) longs[i] = labels[i];
-        return torch.tensor(longs, [labels.Length], ScalarType.Int64, device);
+        var longs = new long[values.Length];
+        for (int i = 0; i < values.Length; i++) longs[i] = values[i];
+        return DeviceTransfers.Written(torch.tensor(longs, [values.Length], ScalarType.Int64, device));
     }
 
-    /// <summary>The values of a tensor, widened to double, row-major.</summary>
-    public static double[] ToDoubles(Tensor t)
-    {
-        using var scope = torch.NewDisposeScope();
-        var cpu = t.detach().cpu().contiguous();
-        if (cpu.dtype == ScalarType.Float32)
-        {
-            var floats = cpu.data<float>().ToArray();
-            var result = new double[floats.Length];
-            for (int i = 0; i < floats.Length; i++) result[i] = floats[i];
-            return result;
-        }
-        return cpu.to_type(ScalarType.Float64).data<double>().ToArray();
-    }
+    /// <summary>The values of a tensor, widened to double, row-major (one device→host read).</summary>
+    public static double[] ToDoubles(Tensor t) => DeviceTransfers.ReadDoubles(t);
 
-    /// <summary>A one-element tensor's value as a double, whatever its floating-point dtype.</summary>
-    public static double Scalar(Tensor t) => t.dtype == ScalarType.Float32 ? t.item<float>() : t.item<double>();
+    /// <summary>A one-element tensor's value as a double, whatever its floating-point dtype (one device→host read).</summary>
+    public static double Scalar(Tensor t) => DeviceTransfers.ReadDoubles(t)[0];
 
     public static Matrix ToMatrix(Tensor t)
     {

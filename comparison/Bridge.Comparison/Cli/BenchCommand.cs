@@ -10,12 +10,16 @@ public static class BenchCommand
     public static Command Create()
     {
         var quick = new Option<bool>("--quick") { Description = "Fewer repetitions (about a minute)." };
-        var command = new Command("bench", "Time the managed engine against libtorch and print the ratios against the targets.") { quick };
+        var reference = new Option<bool>("--torch-reference") { Description = "Only the rows against idiomatic raw TorchSharp loops (Bridge's torch backend and the managed engine)." };
+        var command = new Command("bench", "Time the managed engine against libtorch and print the ratios against the targets.") { quick, reference };
         command.SetAction(result =>
         {
             var console = AnsiConsole.Console;
             console.MarkupLine($"[bold]Bridge bench[/] on {Environment.ProcessorCount} cores, {Markup.Escape(System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString())}, .NET {Environment.Version}");
-            var rows = new BenchSuite(result.GetValue(quick), line => console.MarkupLine($"[grey]{Markup.Escape(line)}[/]")).Run();
+            Action<string> log = line => console.MarkupLine($"[grey]{Markup.Escape(line)}[/]");
+            var rows = result.GetValue(reference)
+                ? new TorchReferenceBench(result.GetValue(quick), log).Run()
+                : [.. new BenchSuite(result.GetValue(quick), log).Run(), .. new TorchReferenceBench(result.GetValue(quick), log).Run()];
             Write(console, rows);
             return ExitCodes.Agree;
         });

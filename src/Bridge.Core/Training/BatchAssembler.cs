@@ -69,6 +69,17 @@ public sealed class BatchAssembler
         return model.TrainStep(batch);
     }
 
+    /// <summary>
+    /// Opens queued training on a model that keeps the data on its device (<see cref="IQueuedTrainingModel"/>), with
+    /// the rows, targets and labels steps would read; null for any other model, or when inputs are corrupted (the
+    /// corruption is drawn into the assembled copy of each batch).
+    /// </summary>
+    public IQueuedTraining? BeginQueuedTraining(IModel model) =>
+        model is IQueuedTrainingModel queued && _corruption.IsNone ? queued.BeginQueuedTraining(_data.Features, _targets, _labels) : null;
+
+    /// <summary>The number of samples in step <paramref name="step"/> (the last one of an epoch may be smaller).</summary>
+    public int CountOf(int step) => Math.Min(BatchSize, _data.Count - step * BatchSize);
+
     /// <summary>The samples of step <paramref name="step"/>: its slice of the epoch's order (the last one may be shorter).</summary>
     private ReadOnlySpan<int> RowsOf(ReadOnlySpan<int> order, int step)
     {

@@ -31,25 +31,33 @@ public static class Trainer
         var order = new int[data.Count];
         int steps = assembler.StepsPerEpoch;
         var clock = new Stopwatch();
+        // A model that queues steps on its device reports them when settled: at the epoch's end, and wherever the
+        // trainer must know where it stands (progress, cancellation). Their results are taken in order, as if returned
+        // one by one.
+        using var queued = assembler.BeginQueuedTraining(model);
         for (int epoch = options.InitialEpoch; epoch < options.Epochs; epoch++)
         {
             clock.Restart();
             BatchPlan.FillOrder(order, epoch, options.Seed, options.Shuffle);
+            queued?.BeginEpoch(order);
             double lossSum = 0;
-            int seen = 0;
+            int seen = 0, taken = 0;
             for (int step = 0; step < steps; step++)
             {
                 if (cancellation.IsCancellationRequested)
+                {
+                    if (queued is not null) TakeSettled();
                     throw new TrainingCancelledException(epoch, step, history, cancellation);
-                var result = assembler.TrainStep(model, order, step, options.Seed, epoch, out int count);
-                if (!result.Applied || !double.IsFinite(result.Loss))
-                    throw new TrainingDivergedException(epoch, step, result.NonFiniteLayer, result.Loss, history);
-                lossSum += result.Loss * count;
-                seen += count;
-                history.StepsTaken++;
+                }
+                if (queued is not null) queued.QueueStep(step * assembler.BatchSize, assembler.CountOf(step));
+                else Take(assembler.TrainStep(model, order, step, options.Seed, epoch, out int count), count);
                 if (options.ProgressEverySteps > 0 && options.OnProgress is { } report && (step + 1) % options.ProgressEverySteps == 0)
+                {
+                    if (queued is not null) TakeSettled();
                     report(new TrainingProgress(epoch, options.Epochs, step + 1, steps, lossSum / seen, null));
+                }
             }
+            if (queued is not null) TakeSettled();
             var record = Evaluate(model, epoch, lossSum / seen, trainingSet, validationSet, clock.Elapsed);
             history.Add(record);
             if (options.CheckpointPath is { } path && ((epoch + 1) % options.CheckpointEvery == 0 || epoch == options.Epochs - 1))
@@ -57,6 +65,22 @@ public static class Trainer
                     spec.Describe(), data.Name, data.Count));
             options.OnEpochEnd?.Invoke(epoch, model);
             options.OnProgress?.Invoke(new TrainingProgress(epoch, options.Epochs, steps, steps, record.Loss, record));
+
+            // The result of step number `taken` of this epoch, on `count` samples.
+            void Take(StepResult result, int count)
+            {
+                if (!result.Applied || !double.IsFinite(result.Loss))
+                    throw new TrainingDivergedException(epoch, taken, result.NonFiniteLayer, result.Loss, history);
+                lossSum += result.Loss * count;
+                seen += count;
+                taken++;
+                history.StepsTaken++;
+            }
+
+            void TakeSettled()
+            {
+                foreach (var result in queued!.Settle()) Take(result, assembler.CountOf(taken));
+            }
         }
         return history;
     }

@@ -1,0 +1,35 @@
+namespace Bridge;
+
+/// <summary>
+/// A model that keeps a data set on its device for the length of a fit and queues training steps on it without
+/// waiting for their results: what lets libtorch train with no device→host synchronisation per step. The trainer
+/// opens a <see cref="IQueuedTraining"/> once per fit, hands it each epoch's sample order once, queues steps by
+/// their slice of that order, and collects their results with <see cref="IQueuedTraining.Settle"/> at the end of each
+/// epoch (and where it reports progress or stops). The promise is that of <see cref="IModel.TrainStep"/>, delivered
+/// late: the results are exactly those the steps would have returned one by one, the first refused step (non-finite
+/// loss or gradient) ends them, and the model is then left at the weights before it, as if no later step had run.
+/// </summary>
+public interface IQueuedTrainingModel : IModel
+{
+    /// <summary>
+    /// Checks and copies the data set's inputs, and the targets or labels the loss reads, to the device. Everything
+    /// is checked before anything changes (<see cref="InputChecks.Rows"/> and finiteness of what is copied).
+    /// </summary>
+    IQueuedTraining BeginQueuedTraining(Matrix inputs, Matrix targets, int[]? labels);
+}
+
+/// <summary>One fit's queued steps on a data set resident on the device. Disposing it releases the device copy.</summary>
+public interface IQueuedTraining : IDisposable
+{
+    /// <summary>The epoch's sample order (a permutation of the rows), copied to the device once.</summary>
+    void BeginEpoch(ReadOnlySpan<int> order);
+
+    /// <summary>Queues one optimizer step on the samples order[<paramref name="start"/> .. start + count).</summary>
+    void QueueStep(int start, int count);
+
+    /// <summary>
+    /// Waits for the queued steps and returns their results in order; a refused step is the last one returned (the
+    /// model holds the weights from before it). Empty when nothing was queued.
+    /// </summary>
+    IReadOnlyList<StepResult> Settle();
+}
