@@ -23,7 +23,7 @@ public sealed class BenchSuite(bool quick, Action<string>? log = null)
         var digitsSpec = new Mlp(64, new Dense(32, Activation.Sigmoid), new Dense(10, Activation.Softmax)) { Precision = Precision.Float32, Optimizer = new Sgd(0.1) };
         var xorSpec = new Mlp(2, new Dense(4, Activation.Sigmoid), new Dense(1, Activation.Sigmoid)) { Precision = Precision.Float32, Optimizer = new Sgd(0.5) };
         var fashionSpec = new Mlp(784, new Dense(256, Activation.Relu), new Dense(10, Activation.Softmax)) { Precision = Precision.Float32, Optimizer = new Sgd(0.1) };
-        var fashion = haveTorch && FashionMnistAvailable() ? FashionMnist.Load(DataSplit.Train) : null;
+        var fashion = haveTorch && FashionMnist.IsAvailable ? FashionMnist.Load(DataSplit.Train) : null;
         int[] sizes = [512, 1024];
 
         // Every managed figure first, then every torch one: libtorch's worker threads keep spinning for a while
@@ -190,19 +190,6 @@ public sealed class BenchSuite(bool quick, Action<string>? log = null)
         var values = new float[count];
         for (int i = 0; i < count; i++) values[i] = (float)rng.NextDouble();
         return values;
-    }
-
-    private static bool FashionMnistAvailable()
-    {
-        try
-        {
-            FashionMnist.Load(DataSplit.Test, limit: 1);
-            return true;
-        }
-        catch (FileNotFoundException)
-        {
-            return false;
-        }
     }
 
     private static string Milliseconds(double seconds) => $"{seconds * 1e3:F3} ms";

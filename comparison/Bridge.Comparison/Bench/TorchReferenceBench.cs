@@ -33,7 +33,7 @@ public sealed class TorchReferenceBench(bool quick, Action<string>? log = null)
         var workloads = new List<Workload>();
         var digits = Digits.Load();
         var moons = Datasets.Moons(256, seed: 1);
-        var fashion = FashionMnistAvailable() ? FashionMnist.Load(DataSplit.Train) : null;
+        var fashion = FashionMnist.IsAvailable ? FashionMnist.Load(DataSplit.Train) : null;
         foreach (var precision in new[] { Precision.Float32, Precision.Float64 })
         {
             string p = precision == Precision.Float32 ? "f32" : "f64";
@@ -88,19 +88,6 @@ public sealed class TorchReferenceBench(bool quick, Action<string>? log = null)
             .Epochs[0].Elapsed.TotalSeconds;
 
     private static string Format(double seconds) => seconds < 1e-3 ? $"{seconds * 1e6:F1} µs" : $"{seconds * 1e3:F2} ms";
-
-    private static bool FashionMnistAvailable()
-    {
-        try
-        {
-            FashionMnist.Load(DataSplit.Test, limit: 1);
-            return true;
-        }
-        catch (FileNotFoundException)
-        {
-            return false;
-        }
-    }
 
     /// <summary>The workload as one writes it in TorchSharp directly.</summary>
     private sealed class RawLoop : IDisposable
