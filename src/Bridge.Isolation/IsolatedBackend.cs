@@ -50,7 +50,8 @@ public sealed class IsolatedBackend : IBackend, IDisposable
                     var r = Worker().Call(Op.Availability, _ => { }, "the availability check");
                     return (_availability = new BackendAvailability(r.ReadBoolean(), r.ReadString()))!;
                 }
-                catch (Exception e) when (e is BackendUnavailableException or WorkerCrashedException or InvalidOperationException or IOException)
+                catch (Exception e) when (e is BackendUnavailableException or WorkerCrashedException or InvalidOperationException
+                                               or IOException or System.ComponentModel.Win32Exception)
                 {
                     string reason = e is BackendUnavailableException u ? u.Reason : $"its worker process could not start: {e.Message}";
                     return (_availability = BackendAvailability.Unavailable(reason))!;

@@ -139,7 +139,9 @@ internal sealed class WorkerProcess : IDisposable
         else
         {
             if (!_process.WaitForExit(TimeSpan.FromSeconds(10))) Kill();
-            _process.WaitForExit(); // lets the output readers reach the end, so the tail is complete
+            // The output readers reach the end of the pipes, so the tail is complete; bounded, because a process the
+            // worker started may still hold them open.
+            Task.Run(() => _process.WaitForExit()).Wait(TimeSpan.FromSeconds(5));
             how = HowItEnded(_process.ExitCode);
         }
         lock (_tail) _crash = new WorkerCrashedException(_backend, operation, how, _tail.ToArray());
