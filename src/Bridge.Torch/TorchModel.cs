@@ -167,11 +167,7 @@ internal sealed class TorchModel : IQueuedTrainingModel
         foreach (var name in state.Slots.Keys)
             if (!Spec.Optimizer.SlotNames.Contains(name))
                 throw new ArgumentException($"Optimizer state slot '{name}' does not belong to {Spec.Optimizer.Describe()}.");
-        foreach (var (name, slot) in state.Slots)
-        {
-            try { slot.EnsureMatches(Spec); }
-            catch (ArgumentException e) { throw new ArgumentException($"Optimizer slot '{name}': {e.Message}", e); }
-        }
+        state.EnsureSlotsMatch(Spec);
         _optimizer.SetState(state, FromCanonical);
         _queued?.ModelChangedOutside();
     }

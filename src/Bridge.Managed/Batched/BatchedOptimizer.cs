@@ -143,11 +143,7 @@ internal sealed class BatchedOptimizer<T> where T : unmanaged, IFloatingPointIee
         foreach (var name in state.Slots.Keys)
             if (!_optimizer.SlotNames.Contains(name))
                 throw new ArgumentException($"Optimizer state slot '{name}' does not belong to {_optimizer.Describe()}.");
-        foreach (var (name, slot) in state.Slots)
-        {
-            try { slot.EnsureMatches(spec); }
-            catch (ArgumentException e) { throw new ArgumentException($"Optimizer slot '{name}': {e.Message}", e); }
-        }
+        state.EnsureSlotsMatch(spec);
         for (int s = 0; s < _slots.Length; s++)
         {
             if (!state.Slots.TryGetValue(_optimizer.SlotNames[s], out var slot))

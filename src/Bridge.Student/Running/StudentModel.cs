@@ -96,11 +96,7 @@ internal sealed class StudentModel : IModel
     public void SetOptimizerState(OptimizerState state)
     {
         ArgumentNullException.ThrowIfNull(state);
-        foreach (var (name, slot) in state.Slots)
-        {
-            try { slot.EnsureMatches(Spec); }
-            catch (ArgumentException e) { throw new ArgumentException($"Optimizer slot '{name}': {e.Message}", e); }
-        }
+        state.EnsureSlotsMatch(Spec);
         _optimizer.Restore(state);
         _studentSteps = 0;
     }
