@@ -64,6 +64,13 @@ internal sealed class WorkerProcess : IDisposable
             var connected = pipe.WaitForConnectionAsync(deadline.Token);
             var exited = process.WaitForExitAsync(deadline.Token);
             Task.WaitAny(connected, exited);
+            // A worker that cannot make its backend connects, says why and exits at once: its exit can be seen before
+            // the connection is, so the connection gets a moment more before the exit counts as a failure to start.
+            if (!connected.IsCompleted)
+            {
+                try { connected.Wait(TimeSpan.FromSeconds(2)); }
+                catch (AggregateException) { }
+            }
             if (!connected.IsCompletedSuccessfully)
                 throw worker.Ended("start-up", deadline.IsCancellationRequested && !process.HasExited ? startTimeout : null);
             byte[] greeting = worker.Receive("start-up", startTimeout);
