@@ -30,13 +30,14 @@ public static class BenchCommand
     public static void Write(IAnsiConsole console, IReadOnlyList<BenchRow> rows)
     {
         var table = new Table().Border(TableBorder.Rounded)
-            .AddColumn("workload").AddColumn(new TableColumn("managed").RightAligned()).AddColumn(new TableColumn("torch / reference").RightAligned())
+            .AddColumn("workload").AddColumn(new TableColumn("Bridge").RightAligned()).AddColumn(new TableColumn("reference").RightAligned())
             .AddColumn(new TableColumn("ratio").RightAligned()).AddColumn(new TableColumn("median ratio").RightAligned()).AddColumn("target").AddColumn("met").AddColumn("what limits it");
         foreach (var row in rows)
             table.AddRow(Markup.Escape(row.Name), Markup.Escape(row.Managed), Markup.Escape(row.Other),
                 Ratio(row.Ratio), Ratio(row.MedianRatio), Markup.Escape(row.Target),
                 row.Met switch { true => "[green]yes[/]", false => "[red]no[/]", null => "-" }, Markup.Escape(row.Limit));
         console.Write(table);
+        console.MarkupLine("[grey]Each row names Bridge's side (the managed engine, or a Bridge backend) and the reference it is timed against; ratio = reference time ÷ Bridge time (above 1: Bridge faster).[/]");
         console.MarkupLine("[grey]Figures are the fastest of several rounds, each round the mean of many calls; the median ratio shows how much a busy machine moved them.[/]");
     }
 
