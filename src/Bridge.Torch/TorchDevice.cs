@@ -37,7 +37,7 @@ public static class TorchDevice
         TorchRuntime.EnsureLoaded();
         if (!TorchRuntime.CudaBuild)
         {
-            reason = "this build references TorchSharp-cpu, a libtorch without CUDA. Build with -p:TorchCuda=true " +
+            reason = "this build references the CPU-only libtorch (libtorch-cpu). Build with -p:TorchCuda=true " +
                      "(it references TorchSharp-cuda-linux instead; your NuGet source must have it) on a machine with an NVIDIA driver.";
             return false;
         }
