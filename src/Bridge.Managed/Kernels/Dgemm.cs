@@ -28,11 +28,20 @@ internal static unsafe class Dgemm
 
     private const int Width = 8;
 
+    /// <summary>The columns of a tile of 512-bit vectors.</summary>
+    private const int WideWidth = 16;
+
+    /// <summary>
+    /// Whether 16-column tiles of 512-bit vectors go first, where the processor has AVX-512 (twice the lanes per
+    /// multiply-add; each entry is the same chain, so the same bits). Tests turn it off to run the 256-bit tiles too.
+    /// </summary>
+    internal static bool UseWide { get; set; } = Avx512F.IsSupported;
+
     [ThreadStatic]
     private static double[]? _packBuffer;
 
-    /// <summary>One kc×8 panel of B per thread, allocated once per thread.</summary>
-    private static double[] PackBuffer => _packBuffer ??= new double[KBlock * Width];
+    /// <summary>One kc×16 (or kc×8) panel of B per thread, allocated once per thread.</summary>
+    private static double[] PackBuffer => _packBuffer ??= new double[KBlock * WideWidth];
 
     /// <summary>C[n×m] = A[n×k]·B[k×m] + bias[m] (bias may be empty: then 0).</summary>
     public static void MultiplyAddBias(ReadOnlySpan<double> a, int n, int k, ReadOnlySpan<double> b, int m, ReadOnlySpan<double> bias, Span<double> c)
@@ -83,6 +92,28 @@ internal static unsafe class Dgemm
                 var packed = pack ? PackBuffer : null;
                 fixed (double* panel = packed)
                 {
+                    if (UseWide)
+                        for (; j0 + WideWidth <= m; j0 += WideWidth)
+                        {
+                            double* source = b + p0 * m + j0;
+                            int ldb = m;
+                            if (pack)
+                            {
+                                for (int p = 0; p < kc; p++)
+                                {
+                                    Avx512F.Store(panel + WideWidth * p, Avx512F.LoadVector512(source + p * m));
+                                    Avx512F.Store(panel + WideWidth * p + 8, Avx512F.LoadVector512(source + p * m + 8));
+                                }
+                                source = panel;
+                                ldb = WideWidth;
+                            }
+                            double* tileBias = first && bias != null ? bias + j0 : null;
+                            int i = start;
+                            for (; i + 6 <= end; i += 6)
+                                Tile6x16(a + i * rowStride + p0 * sharedStride, rowStride, sharedStride, source, ldb, c + i * m + j0, m, kc, tileBias, first);
+                            for (; i < end; i++)
+                                Tile1x16(a + i * rowStride + p0 * sharedStride, sharedStride, source, ldb, c + i * m + j0, kc, tileBias, first);
+                        }
                     for (; j0 + Width <= m; j0 += Width)
                     {
                         double* source = b + p0 * m + j0;
@@ -99,6 +130,8 @@ internal static unsafe class Dgemm
                         }
                         double* tileBias = first && bias != null ? bias + j0 : null;
                         int i = start;
+                        for (; i + 6 <= end; i += 6)
+                            Tile6x8(a + i * rowStride + p0 * sharedStride, rowStride, sharedStride, source, ldb, c + i * m + j0, m, kc, tileBias, first);
                         for (; i + 4 <= end; i += 4)
                             Tile4x8(a + i * rowStride + p0 * sharedStride, rowStride, sharedStride, source, ldb, c + i * m + j0, m, kc, tileBias, first);
                         for (; i < end; i++)
@@ -144,6 +177,119 @@ internal static unsafe class Dgemm
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> Start(double* bias, double* c, bool first) =>
         first ? bias == null ? Vector256<double>.Zero : Avx.LoadVector256(bias) : Avx.LoadVector256(c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> Start512(double* bias, double* c, bool first) =>
+        first ? bias == null ? Vector512<double>.Zero : Avx512F.LoadVector512(bias) : Avx512F.LoadVector512(c);
+
+    /// <summary>6 rows × 16 columns in 512-bit vectors: <see cref="Tile6x8"/> with twice the lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile6x16(double* a, int lda, int step, double* b, int ldb, double* c, int ldc, int k, double* bias, bool first)
+    {
+        double* bias1 = bias == null ? null : bias + 8;
+        var c00 = Start512(bias, c, first); var c01 = Start512(bias1, c + 8, first);
+        var c10 = Start512(bias, c + ldc, first); var c11 = Start512(bias1, c + ldc + 8, first);
+        var c20 = Start512(bias, c + 2 * ldc, first); var c21 = Start512(bias1, c + 2 * ldc + 8, first);
+        var c30 = Start512(bias, c + 3 * ldc, first); var c31 = Start512(bias1, c + 3 * ldc + 8, first);
+        var c40 = Start512(bias, c + 4 * ldc, first); var c41 = Start512(bias1, c + 4 * ldc + 8, first);
+        var c50 = Start512(bias, c + 5 * ldc, first); var c51 = Start512(bias1, c + 5 * ldc + 8, first);
+        double* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda, a4 = a + 4 * lda, a5 = a + 5 * lda;
+        nint end = (nint)k * step;
+        for (nint at = 0; at != end; at += step)
+        {
+            var b0 = Avx512F.LoadVector512(b);
+            var b1 = Avx512F.LoadVector512(b + 8);
+            b += ldb;
+            var x = Vector512.Create(a0[at]);
+            c00 = Avx512F.FusedMultiplyAdd(x, b0, c00);
+            c01 = Avx512F.FusedMultiplyAdd(x, b1, c01);
+            x = Vector512.Create(a1[at]);
+            c10 = Avx512F.FusedMultiplyAdd(x, b0, c10);
+            c11 = Avx512F.FusedMultiplyAdd(x, b1, c11);
+            x = Vector512.Create(a2[at]);
+            c20 = Avx512F.FusedMultiplyAdd(x, b0, c20);
+            c21 = Avx512F.FusedMultiplyAdd(x, b1, c21);
+            x = Vector512.Create(a3[at]);
+            c30 = Avx512F.FusedMultiplyAdd(x, b0, c30);
+            c31 = Avx512F.FusedMultiplyAdd(x, b1, c31);
+            x = Vector512.Create(a4[at]);
+            c40 = Avx512F.FusedMultiplyAdd(x, b0, c40);
+            c41 = Avx512F.FusedMultiplyAdd(x, b1, c41);
+            x = Vector512.Create(a5[at]);
+            c50 = Avx512F.FusedMultiplyAdd(x, b0, c50);
+            c51 = Avx512F.FusedMultiplyAdd(x, b1, c51);
+        }
+        Avx512F.Store(c, c00); Avx512F.Store(c + 8, c01); c += ldc;
+        Avx512F.Store(c, c10); Avx512F.Store(c + 8, c11); c += ldc;
+        Avx512F.Store(c, c20); Avx512F.Store(c + 8, c21); c += ldc;
+        Avx512F.Store(c, c30); Avx512F.Store(c + 8, c31); c += ldc;
+        Avx512F.Store(c, c40); Avx512F.Store(c + 8, c41); c += ldc;
+        Avx512F.Store(c, c50); Avx512F.Store(c + 8, c51);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile1x16(double* a, int step, double* b, int ldb, double* c, int k, double* bias, bool first)
+    {
+        var c0 = Start512(bias, c, first);
+        var c1 = Start512(bias == null ? null : bias + 8, c + 8, first);
+        for (nint at = 0, end = (nint)k * step; at != end; at += step)
+        {
+            var x = Vector512.Create(a[at]);
+            c0 = Avx512F.FusedMultiplyAdd(x, Avx512F.LoadVector512(b), c0);
+            c1 = Avx512F.FusedMultiplyAdd(x, Avx512F.LoadVector512(b + 8), c1);
+            b += ldb;
+        }
+        Avx512F.Store(c, c0);
+        Avx512F.Store(c + 8, c1);
+    }
+
+    /// <summary>
+    /// 6 rows × 8 columns: twelve sums in registers, twelve multiply-adds for two loads of B and six broadcasts of A
+    /// (with sixteen vector registers: twelve sums, two B vectors and the broadcast).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile6x8(double* a, int lda, int step, double* b, int ldb, double* c, int ldc, int k, double* bias, bool first)
+    {
+        double* bias1 = bias == null ? null : bias + 4;
+        var c00 = Start(bias, c, first); var c01 = Start(bias1, c + 4, first);
+        var c10 = Start(bias, c + ldc, first); var c11 = Start(bias1, c + ldc + 4, first);
+        var c20 = Start(bias, c + 2 * ldc, first); var c21 = Start(bias1, c + 2 * ldc + 4, first);
+        var c30 = Start(bias, c + 3 * ldc, first); var c31 = Start(bias1, c + 3 * ldc + 4, first);
+        var c40 = Start(bias, c + 4 * ldc, first); var c41 = Start(bias1, c + 4 * ldc + 4, first);
+        var c50 = Start(bias, c + 5 * ldc, first); var c51 = Start(bias1, c + 5 * ldc + 4, first);
+        double* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda, a4 = a + 4 * lda, a5 = a + 5 * lda;
+        nint end = (nint)k * step;
+        for (nint at = 0; at != end; at += step)
+        {
+            var b0 = Avx.LoadVector256(b);
+            var b1 = Avx.LoadVector256(b + 4);
+            b += ldb;
+            var x = Vector256.Create(a0[at]);
+            c00 = Fma.MultiplyAdd(x, b0, c00);
+            c01 = Fma.MultiplyAdd(x, b1, c01);
+            x = Vector256.Create(a1[at]);
+            c10 = Fma.MultiplyAdd(x, b0, c10);
+            c11 = Fma.MultiplyAdd(x, b1, c11);
+            x = Vector256.Create(a2[at]);
+            c20 = Fma.MultiplyAdd(x, b0, c20);
+            c21 = Fma.MultiplyAdd(x, b1, c21);
+            x = Vector256.Create(a3[at]);
+            c30 = Fma.MultiplyAdd(x, b0, c30);
+            c31 = Fma.MultiplyAdd(x, b1, c31);
+            x = Vector256.Create(a4[at]);
+            c40 = Fma.MultiplyAdd(x, b0, c40);
+            c41 = Fma.MultiplyAdd(x, b1, c41);
+            x = Vector256.Create(a5[at]);
+            c50 = Fma.MultiplyAdd(x, b0, c50);
+            c51 = Fma.MultiplyAdd(x, b1, c51);
+        }
+        Avx.Store(c, c00); Avx.Store(c + 4, c01); c += ldc;
+        Avx.Store(c, c10); Avx.Store(c + 4, c11); c += ldc;
+        Avx.Store(c, c20); Avx.Store(c + 4, c21); c += ldc;
+        Avx.Store(c, c30); Avx.Store(c + 4, c31); c += ldc;
+        Avx.Store(c, c40); Avx.Store(c + 4, c41); c += ldc;
+        Avx.Store(c, c50); Avx.Store(c + 4, c51);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile4x8(double* a, int lda, int step, double* b, int ldb, double* c, int ldc, int k, double* bias, bool first)
