@@ -25,8 +25,16 @@ internal static class ActivationKernels<T> where T : unmanaged, IFloatingPointIe
                 for (int i = 0; i < nets.Length; i++) outputs[i] = T.Tanh(nets[i]);
                 break;
             case Activation.Relu:
-                for (int i = 0; i < nets.Length; i++) outputs[i] = nets[i] > T.Zero ? nets[i] : T.Zero;
+            {
+                // Vectors, then the rest one by one, both as net > 0 ? net : 0 (NaN and −0 give +0). The branch per
+                // element of the plain loop mispredicted on about half the units and cost more than the products'
+                // share of a wide hidden layer.
+                var n = MemoryMarshal.Cast<T, Vector<T>>(nets);
+                var o = MemoryMarshal.Cast<T, Vector<T>>(outputs);
+                for (int v = 0; v < n.Length; v++) o[v] = Vector.ConditionalSelect(Vector.GreaterThan(n[v], Vector<T>.Zero), n[v], Vector<T>.Zero);
+                for (int i = n.Length * Vector<T>.Count; i < nets.Length; i++) outputs[i] = nets[i] > T.Zero ? nets[i] : T.Zero;
                 break;
+            }
             case Activation.Linear:
                 nets.CopyTo(outputs);
                 break;
