@@ -20,7 +20,13 @@ internal static unsafe class Sgemm
     /// <summary>Multiply-adds below which a product is not worth sharing between cores (a hand-off costs microseconds).</summary>
     internal const long ParallelWork = 1L << 21;
 
-    private const int KBlock = 256;
+    internal const int KBlock = 256;
+
+    /// <summary>
+    /// Whether large products use the AVX-512 tiles where the processor has them; tests turn it off to check the AVX2
+    /// tiles on the same machine (the results are the same bits either way).
+    /// </summary>
+    internal static bool UseAvx512 { get; set; } = Sgemm512.Supported;
 
     /// <summary>Rows of B at least this long (in floats) are copied into contiguous panels before use.</summary>
     private const int PackFrom = 256;
@@ -28,8 +34,8 @@ internal static unsafe class Sgemm
     [ThreadStatic]
     private static float[]? _packBuffer;
 
-    /// <summary>One kc×16 panel of B per thread, allocated once per thread.</summary>
-    private static float[] PackBuffer => _packBuffer ??= new float[KBlock * 16];
+    /// <summary>One kc×32 panel of B per thread (16 wide on the AVX2 path), allocated once per thread.</summary>
+    private static float[] PackBuffer => _packBuffer ??= new float[KBlock * 32];
 
     /// <summary>C[n×m] = A[n×k]·B[k×m] + bias[m] (bias may be empty: then 0).</summary>
     public static void MultiplyAddBias(ReadOnlySpan<float> a, int n, int k, ReadOnlySpan<float> b, int m, ReadOnlySpan<float> bias, Span<float> c)
@@ -72,6 +78,12 @@ internal static unsafe class Sgemm
                 var packed = pack ? PackBuffer : null;
                 fixed (float* panel = packed)
                 {
+                    // Large products on AVX-512: 8×32 tiles from kc×32 panels (see Sgemm512); the columns past the
+                    // last multiple of 32 go on to the 16-wide tiles below.
+                    if (pack && UseAvx512)
+                        for (; j0 + 32 <= m; j0 += 32)
+                            Sgemm512.Panel(a, rowStride, sharedStride, b + p0 * m + j0, m, c + j0, m, start, end, p0, kc,
+                                first ? bias == null ? null : bias + j0 : null, first, panel);
                     for (; j0 + 16 <= m; j0 += 16)
                     {
                         float* source = b + p0 * m + j0;
