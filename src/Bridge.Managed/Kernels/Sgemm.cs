@@ -7,9 +7,10 @@ namespace Bridge.Managed.Kernels;
 /// <summary>
 /// float32 C = A·B (+ bias), row-major, with an AVX2/FMA register-blocked kernel: each 4-row × 16-column tile of C
 /// is held in eight vector registers while the shared dimension streams through (one broadcast of A and two loads of
-/// B feed eight fused multiply-adds). The shared dimension is cut into blocks that keep a tile's slice of B in the L1
-/// cache; large products split their rows between the cores. Every C entry is the same sum whatever the blocking:
-/// Σ_p A[i,p]·B[p,j] accumulated in p order with fused multiply-adds.
+/// B feed eight fused multiply-adds). On processors with AVX-512 large products take 8×32 tiles instead (see
+/// <see cref="Sgemm512"/>), the AVX2 tiles doing the columns past the last multiple of 32. The shared dimension is cut
+/// into blocks that keep a tile's slice of B in the L1 cache; large products split their rows between the cores. Every
+/// C entry is the same sum whatever the blocking: Σ_p A[i,p]·B[p,j] accumulated in p order with fused multiply-adds.
 /// </summary>
 // The kernels' stack buffers are written before they are read; zeroing them on every call is wasted work.
 [SkipLocalsInit]
@@ -20,7 +21,7 @@ internal static unsafe class Sgemm
     /// <summary>Multiply-adds below which a product is not worth sharing between cores (a hand-off costs microseconds).</summary>
     internal const long ParallelWork = 1L << 21;
 
-    internal const int KBlock = 256;
+    private const int KBlock = 256;
 
     /// <summary>
     /// Whether large products use the AVX-512 tiles where the processor has them; tests turn it off to check the AVX2

@@ -3,8 +3,9 @@ using Bridge.Managed.Kernels;
 namespace Bridge.Managed.Tests.Kernels;
 
 /// <summary>The float32 matrix kernel against a float64 reference product and, bit for bit, against each entry's fused
-/// sum in p order, over every tiling path: full 4×16 tiles, row and column remainders (padded, or one or two columns
-/// shared by four rows), K blocks, packed panels, two cores, and A read transposed in place.</summary>
+/// sum in p order, over every tiling path: 8×32 AVX-512 tiles (and, forced off, the AVX2 ones), full 4×16 tiles, row
+/// and column remainders (padded, or one or two columns shared by four rows), K blocks, packed panels, two cores, and A
+/// read transposed in place.</summary>
 public sealed class SgemmTests
 {
     private static float[] Random(int count, Rng rng)
