@@ -24,7 +24,8 @@ public sealed class BenchSuite(bool quick, Action<string>? log = null)
         var xorSpec = new Mlp(2, new Dense(4, Activation.Sigmoid), new Dense(1, Activation.Sigmoid)) { Precision = Precision.Float32, Optimizer = new Sgd(0.5) };
         var fashionSpec = new Mlp(784, new Dense(256, Activation.Relu), new Dense(10, Activation.Softmax)) { Precision = Precision.Float32, Optimizer = new Sgd(0.1) };
         var fashion = haveTorch && FashionMnist.IsAvailable ? FashionMnist.Load(DataSplit.Train) : null;
-        int[] sizes = [512, 1024];
+        // 2048³ is 17 GFLOP a call: its rounds are a call or two each, still seconds in all.
+        int[] sizes = [512, 1024, 2048];
 
         // Every managed figure first, then every torch one: libtorch's worker threads keep spinning for a while
         // after each operation, and interleaved they would take the second core from the managed runs.
@@ -65,8 +66,8 @@ public sealed class BenchSuite(bool quick, Action<string>? log = null)
             bestRate = Math.Max(bestRate, flops / other.Best);
             medianRate = Math.Max(medianRate, flops / other.Median);
             rows.Add(new BenchRow($"float32 matmul {sizes[s]}×{sizes[s]}", Gflops(flops / managed.Best), Gflops(flops / other.Best),
-                other.Best / managed.Best, other.Median / managed.Median, "≥ 0.60", other.Best / managed.Best >= 0.6,
-                "arithmetic: FMA throughput and cache blocking"));
+                other.Best / managed.Best, other.Median / managed.Median, "≥ 1.0", other.Best / managed.Best >= 1.0,
+                "arithmetic: FMA throughput and cache blocking (AVX-512 tiles where the processor has them)"));
         }
 
         if (torchEpoch is { } te)

@@ -7,9 +7,10 @@ namespace Bridge.Managed.Kernels;
 /// <summary>
 /// float32 C = A·B (+ bias), row-major, with an AVX2/FMA register-blocked kernel: each 4-row × 16-column tile of C
 /// is held in eight vector registers while the shared dimension streams through (one broadcast of A and two loads of
-/// B feed eight fused multiply-adds). The shared dimension is cut into blocks that keep a tile's slice of B in the L1
-/// cache; large products split their rows between the cores. Every C entry is the same sum whatever the blocking:
-/// Σ_p A[i,p]·B[p,j] accumulated in p order with fused multiply-adds.
+/// B feed eight fused multiply-adds). On processors with AVX-512 large products take 8×32 tiles instead (see
+/// <see cref="Sgemm512"/>), the AVX2 tiles doing the columns past the last multiple of 32. The shared dimension is cut
+/// into blocks that keep a tile's slice of B in the L1 cache; large products split their rows between the cores. Every
+/// C entry is the same sum whatever the blocking: Σ_p A[i,p]·B[p,j] accumulated in p order with fused multiply-adds.
 /// </summary>
 // The kernels' stack buffers are written before they are read; zeroing them on every call is wasted work.
 [SkipLocalsInit]
@@ -22,14 +23,20 @@ internal static unsafe class Sgemm
 
     private const int KBlock = 256;
 
+    /// <summary>
+    /// Whether large products use the AVX-512 tiles where the processor has them; tests turn it off to check the AVX2
+    /// tiles on the same machine (the results are the same bits either way).
+    /// </summary>
+    internal static bool UseAvx512 { get; set; } = Sgemm512.Supported;
+
     /// <summary>Rows of B at least this long (in floats) are copied into contiguous panels before use.</summary>
     private const int PackFrom = 256;
 
     [ThreadStatic]
     private static float[]? _packBuffer;
 
-    /// <summary>One kc×16 panel of B per thread, allocated once per thread.</summary>
-    private static float[] PackBuffer => _packBuffer ??= new float[KBlock * 16];
+    /// <summary>One kc×32 panel of B per thread (16 wide on the AVX2 path), allocated once per thread.</summary>
+    private static float[] PackBuffer => _packBuffer ??= new float[KBlock * 32];
 
     /// <summary>C[n×m] = A[n×k]·B[k×m] + bias[m] (bias may be empty: then 0).</summary>
     public static void MultiplyAddBias(ReadOnlySpan<float> a, int n, int k, ReadOnlySpan<float> b, int m, ReadOnlySpan<float> bias, Span<float> c)
@@ -72,6 +79,12 @@ internal static unsafe class Sgemm
                 var packed = pack ? PackBuffer : null;
                 fixed (float* panel = packed)
                 {
+                    // Large products on AVX-512: 8×32 tiles from kc×32 panels (see Sgemm512); the columns past the
+                    // last multiple of 32 go on to the 16-wide tiles below.
+                    if (pack && UseAvx512)
+                        for (; j0 + 32 <= m; j0 += 32)
+                            Sgemm512.Panel(a, rowStride, sharedStride, b + p0 * m + j0, m, c + j0, m, start, end, p0, kc,
+                                first ? bias == null ? null : bias + j0 : null, first, panel);
                     for (; j0 + 16 <= m; j0 += 16)
                     {
                         float* source = b + p0 * m + j0;

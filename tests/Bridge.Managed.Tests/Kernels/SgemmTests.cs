@@ -3,8 +3,9 @@ using Bridge.Managed.Kernels;
 namespace Bridge.Managed.Tests.Kernels;
 
 /// <summary>The float32 matrix kernel against a float64 reference product and, bit for bit, against each entry's fused
-/// sum in p order, over every tiling path: full 4×16 tiles, row and column remainders (padded, or one or two columns
-/// shared by four rows), K blocks, packed panels, two cores, and A read transposed in place.</summary>
+/// sum in p order, over every tiling path: 8×32 AVX-512 tiles (and, forced off, the AVX2 ones), full 4×16 tiles, row
+/// and column remainders (padded, or one or two columns shared by four rows), K blocks, packed panels, two cores, and A
+/// read transposed in place.</summary>
 public sealed class SgemmTests
 {
     private static float[] Random(int count, Rng rng)
@@ -131,6 +132,68 @@ public sealed class SgemmTests
                     Gemm<float>.MultiplyTransposedA(at, k, n, d, m, g);
                     AssertFusedChain(i => Enumerable.Range(0, k).Select(p => at[p * n + i]).ToArray(), n, k, d, m, null, g);
                 }
+    }
+
+    /// <summary>Runs <paramref name="body"/> with the AVX-512 tiles on (where the processor has them) or forced off.</summary>
+    private static void WithAvx512(bool on, Action body)
+    {
+        bool before = Sgemm.UseAvx512;
+        Sgemm.UseAvx512 = on;
+        try
+        {
+            body();
+        }
+        finally
+        {
+            Sgemm.UseAvx512 = before;
+        }
+    }
+
+    [SkippableTheory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Large_products_are_fused_sums_in_p_order_on_either_kernel(bool avx512)
+    {
+        Skip.IfNot(Sgemm.Supported, "no AVX2/FMA here");
+        Skip.If(avx512 && !Sgemm512.Supported, "no AVX-512 here");
+        // Packed panels (m ≥ 256), two K blocks, rows past the last multiple of 8 (one-row tiles), columns past the last
+        // multiple of 32 (16-wide tiles) and of 16 (the padded tail, the pair tails of 9/10 and 1/2 columns), one core and
+        // two; with bias and without, and A read transposed in place (the weight gradient).
+        var rng = new Rng(7);
+        WithAvx512(avx512, () =>
+        {
+            foreach (var (n, k, m) in new[] { (13, 300, 256), (21, 257, 304), (40, 300, 298), (17, 520, 265), (9, 64, 266), (100, 300, 330) })
+            {
+                var a = Random(n * k, rng);
+                var b = Random(k * m, rng);
+                var bias = Random(m, rng);
+                var c = new float[n * m];
+                Gemm<float>.MultiplyAddBias(a, n, k, b, m, bias, c);
+                AssertFusedChain(i => a.AsSpan(i * k, k).ToArray(), n, k, b, m, bias, c);
+                Gemm<float>.MultiplyAddBias(a, n, k, b, m, [], c);
+                AssertFusedChain(i => a.AsSpan(i * k, k).ToArray(), n, k, b, m, null, c);
+                var at = Random(k * n, rng);
+                Gemm<float>.MultiplyTransposedA(at, k, n, b, m, c);
+                AssertFusedChain(i => Enumerable.Range(0, k).Select(p => at[p * n + i]).ToArray(), n, k, b, m, null, c);
+            }
+        });
+    }
+
+    [SkippableFact]
+    public void The_avx512_and_avx2_kernels_give_the_same_bits()
+    {
+        Skip.IfNot(Sgemm512.Supported, "no AVX-512 here");
+        var rng = new Rng(8);
+        int n = 260, k = 600, m = 530;
+        var a = Random(n * k, rng);
+        var b = Random(k * m, rng);
+        var bias = Random(m, rng);
+        var wide = new float[n * m];
+        var narrow = new float[n * m];
+        WithAvx512(true, () => Gemm<float>.MultiplyAddBias(a, n, k, b, m, bias, wide));
+        WithAvx512(false, () => Gemm<float>.MultiplyAddBias(a, n, k, b, m, bias, narrow));
+        Assert.Equal(narrow, wide);
+        AssertProduct(a, n, k, b, m, bias, wide);
     }
 
     private static void AssertFusedChain(Func<int, float[]> rowOfA, int n, int k, float[] b, int m, float[]? bias, float[] c)
