@@ -53,6 +53,9 @@ public static unsafe class NumpyArrays
     /// <summary>A float32 numpy array of <paramref name="shape"/> holding <paramref name="values"/> (row-major).</summary>
     public static PyObject FromFloats(ReadOnlySpan<float> values, params int[] shape) => Create(MemoryMarshal.AsBytes(values), values.Length, shape, "float32");
 
+    /// <summary>A one-dimensional int32 numpy array holding <paramref name="values"/>: indices, an epoch's order.</summary>
+    public static PyObject FromInt32s(ReadOnlySpan<int> values) => Create(MemoryMarshal.AsBytes(values), values.Length, [values.Length], "int32");
+
     /// <summary>The values of a float64 array, row-major, and its shape.</summary>
     /// <exception cref="ArgumentException">The array's dtype is not float64 (its dtype is named).</exception>
     public static double[] ToDoubles(PyObject array, out int[] shape) => Read<double>(array, 'd', "float64", out shape);

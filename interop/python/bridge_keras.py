@@ -163,7 +163,15 @@ class KerasNet:
 
     def train_step(self, x, targets):
         """One step; returns (loss, applied, index of the first layer with a non-finite gradient or -1)."""
-        loss, grads = self._gradients(self._tensor(x), self._tensor(targets))
+        return self._step(self._tensor(x), self._tensor(targets))
+
+    def resident(self, x, targets):
+        """A data set held as tensors for the length of a fit, on which steps run without crossing into C# each."""
+        return ResidentTraining(self, self._tensor(x), self._tensor(targets))
+
+    def _step(self, x, targets):
+        """train_step on tensors already of the network's dtype."""
+        loss, grads = self._gradients(x, targets)
         loss_value = float(self.ops.convert_to_numpy(loss))
         arrays = [self.ops.convert_to_numpy(g) for g in grads]
         for index, g in enumerate(arrays):
@@ -183,6 +191,18 @@ class KerasNet:
     def set_weights(self, weights):
         for layer, (kernel, bias) in zip(self.dense, weights):
             layer.set_weights([np.asarray(kernel, dtype=self.dtype), np.asarray(bias, dtype=self.dtype)])
+
+    def snapshot(self):
+        """A copy of the weights and the optimizer state that later steps cannot touch (on torch, convert_to_numpy
+        shares the variable's memory, and Keras updates variables in place)."""
+        weights = [(np.array(k, copy=True), np.array(b, copy=True)) for k, b in self.get_weights()]
+        steps, slots = self.optimizer_state()
+        return weights, steps, {name: [np.array(a, copy=True) for a in arrays] for name, arrays in slots.items()}
+
+    def restore(self, snapshot):
+        weights, steps, slots = snapshot
+        self.set_weights(weights)
+        self.set_optimizer_state(steps, slots)
 
     def optimizer_state(self):
         """(steps, {slot: [arrays, one per trainable variable: kernel, bias of each layer]}) in Bridge's form."""
@@ -208,6 +228,40 @@ class KerasNet:
         elif self.optimizer_spec["momentum"] != 0:
             for variable, value in zip(self.optimizer.momentums, slots.get("velocity", [])):
                 variable.assign(np.asarray(value, dtype=self.dtype))
+
+
+class ResidentTraining:
+    """Steps on a resident data set: each epoch's order is handed over once, and a run of steps, each a slice of that
+    order, is one call. A run ends at its first refused step (non-finite loss or gradient), whose result is the last
+    returned: the network then holds the weights from before it, as train_step leaves them. A Python error in a run
+    puts the network back where the run began, weights and optimizer state, and propagates."""
+
+    def __init__(self, net, x, targets):
+        self.net = net
+        self.x = x
+        self.targets = targets
+        self.order = None
+
+    def epoch(self, order):
+        self.order = self.net.ops.convert_to_tensor(np.asarray(order, dtype=np.int64))
+
+    def steps(self, starts, counts):
+        if self.order is None:
+            raise RuntimeError("epoch(order) first: a step is a slice of the epoch's order")
+        net, ops = self.net, self.net.ops
+        snapshot = net.snapshot()
+        results = []
+        try:
+            for start, count in zip(starts, counts):
+                rows = self.order[int(start):int(start) + int(count)]
+                result = net._step(ops.take(self.x, rows, axis=0), ops.take(self.targets, rows, axis=0))
+                results.append(result)
+                if not result[1]:
+                    break
+        except BaseException:
+            net.restore(snapshot)
+            raise
+        return results
 
 
 def make_optimizer(keras, optimizer):

@@ -78,7 +78,8 @@ public sealed class IsolatedBackend : IBackend, IDisposable
             var r = worker.Call(Op.Build, w => { w.WriteSpec(spec); w.WriteWeights(initialWeights); }, "Build");
             int id = r.ReadInt32();
             string device = r.ReadString();
-            return new RemoteModel(worker, id, _inner.Name, spec, $"{device} (worker process {worker.ProcessId})");
+            bool queues = r.ReadBoolean();
+            return RemoteModel.Of(worker, id, _inner.Name, spec, $"{device} (worker process {worker.ProcessId})", queues);
         }
     }
 

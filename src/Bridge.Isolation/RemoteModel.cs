@@ -7,9 +7,13 @@ namespace Bridge.Isolation;
 /// bytes and comes back the same way, so the numbers are those of the model in process. Input is checked here as
 /// well as there, so a bad batch never reaches the worker.
 /// </summary>
-internal sealed class RemoteModel(WorkerProcess worker, int id, string backend, ModelSpec spec, string device) : IModel
+internal class RemoteModel(WorkerProcess worker, int id, string backend, ModelSpec spec, string device) : IModel
 {
     private bool _disposed;
+
+    /// <summary>The model in a worker, as the caller's kind: one that queues steps where the worker's model does.</summary>
+    public static RemoteModel Of(WorkerProcess worker, int id, string backend, ModelSpec spec, string device, bool queues) =>
+        queues ? new RemoteQueuedTrainingModel(worker, id, backend, spec, device) : new RemoteModel(worker, id, backend, spec, device);
 
     public string Backend { get; } = backend;
     public string Device { get; } = device;
@@ -51,11 +55,19 @@ internal sealed class RemoteModel(WorkerProcess worker, int id, string backend, 
         return w => w.WriteBatch(batch);
     }
 
-    private BinaryReader Call(Op op, Action<BinaryWriter> write, string operation)
+    internal BinaryReader Call(Op op, Action<BinaryWriter> write, string operation)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        if (op is not (Op.QueuedSteps or Op.QueuedEpoch or Op.EndQueuedTraining) && UnsettledSteps > 0)
+            throw new InvalidOperationException($"{UnsettledSteps} queued training steps are not settled yet: call Settle() on the queued training first.");
         return worker.Call(op, w => { w.Write(id); write(w); }, operation);
     }
+
+    /// <summary>Steps queued here and not yet sent to the worker: until they are, the worker's model does not show them.</summary>
+    protected virtual int UnsettledSteps => 0;
+
+    /// <summary>Whether a call can still reach the worker (the model is not disposed and the worker has not ended).</summary>
+    internal bool Reachable => !_disposed && !worker.HasEnded;
 
     public void Dispose()
     {

@@ -44,29 +44,54 @@ internal static class WireFormat
 
     public static string? ReadNullableString(this BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
 
+    public static void WriteInt32s(this BinaryWriter w, ReadOnlySpan<int> values)
+    {
+        w.Write(values.Length);
+        w.Write(MemoryMarshal.AsBytes(values));
+    }
+
+    public static int[] ReadInt32s(this BinaryReader r)
+    {
+        var values = new int[r.ReadInt32()];
+        r.BaseStream.ReadExactly(MemoryMarshal.AsBytes(values.AsSpan()));
+        return values;
+    }
+
+    public static void WriteNullableInt32s(this BinaryWriter w, int[]? values)
+    {
+        w.Write(values is not null);
+        if (values is not null) w.WriteInt32s(values);
+    }
+
+    public static int[]? ReadNullableInt32s(this BinaryReader r) => r.ReadBoolean() ? r.ReadInt32s() : null;
+
     public static void WriteBatch(this BinaryWriter w, Batch batch)
     {
         w.WriteMatrix(batch.Inputs);
         w.WriteMatrix(batch.Targets);
-        w.Write(batch.Labels is not null);
-        if (batch.Labels is { } labels)
-        {
-            w.Write(labels.Length);
-            w.Write(MemoryMarshal.AsBytes(labels.AsSpan()));
-        }
+        w.WriteNullableInt32s(batch.Labels);
     }
 
-    public static Batch ReadBatch(this BinaryReader r)
+    public static Batch ReadBatch(this BinaryReader r) => new(r.ReadMatrix(), r.ReadMatrix(), r.ReadNullableInt32s());
+
+    /// <summary>
+    /// A data set for queued training: inputs, the targets (unless they are the inputs themselves, as an autoencoder's
+    /// are, which then cross once) and the labels.
+    /// </summary>
+    public static void WriteResidentData(this BinaryWriter w, Matrix inputs, Matrix targets, int[]? labels)
+    {
+        w.WriteMatrix(inputs);
+        bool targetsAreInputs = ReferenceEquals(targets, inputs);
+        w.Write(targetsAreInputs);
+        if (!targetsAreInputs) w.WriteMatrix(targets);
+        w.WriteNullableInt32s(labels);
+    }
+
+    public static (Matrix Inputs, Matrix Targets, int[]? Labels) ReadResidentData(this BinaryReader r)
     {
         var inputs = r.ReadMatrix();
-        var targets = r.ReadMatrix();
-        int[]? labels = null;
-        if (r.ReadBoolean())
-        {
-            labels = new int[r.ReadInt32()];
-            r.BaseStream.ReadExactly(MemoryMarshal.AsBytes(labels.AsSpan()));
-        }
-        return new Batch(inputs, targets, labels);
+        var targets = r.ReadBoolean() ? inputs : r.ReadMatrix();
+        return (inputs, targets, r.ReadNullableInt32s());
     }
 
     public static void WriteWeights(this BinaryWriter w, WeightSet weights)

@@ -28,6 +28,7 @@ internal static class WorkerHost
         }
 
         var models = new Dictionary<int, IModel>();
+        var queued = new Dictionary<int, IQueuedTraining>();
         int nextId = 1;
         while (ReadMessageAsync(pipe, CancellationToken.None).GetAwaiter().GetResult() is { } request)
         {
@@ -40,7 +41,7 @@ internal static class WorkerHost
                 using (var w = new BinaryWriter(reply))
                 {
                     w.Write(ReplyOk);
-                    Serve(op, reader, w, backend, models, ref nextId);
+                    Serve(op, reader, w, backend, models, queued, ref nextId);
                 }
                 WriteMessage(pipe, reply.ToArray());
             }
@@ -49,6 +50,7 @@ internal static class WorkerHost
                 Reply(pipe, w => WriteError(w, e), ok: false);
             }
         }
+        foreach (var training in queued.Values) training.Dispose();
         foreach (var model in models.Values) model.Dispose();
         return 0;
     }
@@ -72,7 +74,8 @@ internal static class WorkerHost
         }
     }
 
-    private static void Serve(Op op, BinaryReader r, BinaryWriter w, IBackend backend, Dictionary<int, IModel> models, ref int nextId)
+    private static void Serve(Op op, BinaryReader r, BinaryWriter w, IBackend backend, Dictionary<int, IModel> models,
+        Dictionary<int, IQueuedTraining> queued, ref int nextId)
     {
         switch (op)
         {
@@ -91,6 +94,7 @@ internal static class WorkerHost
                 models[id] = model;
                 w.Write(id);
                 w.Write(model.Device);
+                w.Write(model is IQueuedTrainingModel);
                 return;
         }
 
@@ -125,13 +129,39 @@ internal static class WorkerHost
             case Op.SetOptimizerState:
                 m.SetOptimizerState(r.ReadOptimizerState());
                 break;
+            case Op.BeginQueuedTraining:
+                if (m is not IQueuedTrainingModel resident)
+                    throw new NotSupportedException($"The {m.Backend} model does not queue training steps.");
+                if (queued.ContainsKey(modelId)) throw new InvalidOperationException("This model is already training on a resident data set; end that first.");
+                var data = r.ReadResidentData();
+                queued[modelId] = resident.BeginQueuedTraining(data.Inputs, data.Targets, data.Labels);
+                break;
+            case Op.QueuedEpoch:
+                QueuedOn(modelId).BeginEpoch(r.ReadInt32s());
+                break;
+            case Op.QueuedSteps:
+                // The steps the caller queued since its last flush, run and settled here in one request.
+                var training = QueuedOn(modelId);
+                int steps = r.ReadInt32();
+                for (int s = 0; s < steps; s++) training.QueueStep(r.ReadInt32(), r.ReadInt32());
+                var results = training.Settle();
+                w.Write(results.Count);
+                foreach (var result in results) w.WriteStepResult(result);
+                break;
+            case Op.EndQueuedTraining:
+                if (queued.Remove(modelId, out var ended)) ended.Dispose();
+                break;
             case Op.DisposeModel:
+                if (queued.Remove(modelId, out var open)) open.Dispose();
                 models.Remove(modelId);
                 m.Dispose();
                 break;
             default:
                 throw new InvalidDataException($"Unknown request {op}.");
         }
+
+        IQueuedTraining QueuedOn(int id) => queued.TryGetValue(id, out var training) ? training
+            : throw new InvalidOperationException($"Model {id} has no queued training open in the worker.");
     }
 
     private static void Reply(Stream pipe, Action<BinaryWriter> write, bool ok = true)

@@ -29,6 +29,10 @@ internal static class WorkerProtocol
         SetOptimizerState,
         DisposeModel,
         Shutdown,
+        BeginQueuedTraining,
+        QueuedEpoch,
+        QueuedSteps,
+        EndQueuedTraining,
     }
 
     /// <summary>The kinds of exception that cross as themselves; anything else arrives as a <see cref="WorkerException"/>.</summary>

@@ -39,14 +39,7 @@ internal sealed class QueuedTorchTraining : IQueuedTraining
 
     public QueuedTorchTraining(TorchModel model, Matrix inputs, Matrix targets, int[]? labels)
     {
-        var spec = model.Spec;
-        var all = new int[inputs.Rows];
-        for (int i = 0; i < all.Length; i++) all[i] = i;
-        InputChecks.Rows(spec, inputs, targets, labels, all);
-        if (inputs.FirstNonFinite() is (int row, int col))
-            throw new ArgumentException($"Input row {row}, column {col} of the data is {inputs[row, col]} (NaN or infinite).");
-        if (model.ReadsTargets && targets.FirstNonFinite() is (int trow, int tcol))
-            throw new ArgumentException($"Target row {trow}, column {tcol} of the data is {targets[trow, tcol]} (NaN or infinite).");
+        InputChecks.ResidentData(model.Spec, inputs, targets, labels, model.ReadsTargets);
         _model = model;
         _rows = inputs.Rows;
         using (torch.NewDisposeScope())
@@ -65,9 +58,7 @@ internal sealed class QueuedTorchTraining : IQueuedTraining
     public void BeginEpoch(ReadOnlySpan<int> order)
     {
         ThrowIfDisposed();
-        if (order.Length != _rows) throw new ArgumentException($"The order has {order.Length} entries; the data has {_rows} rows.");
-        foreach (int row in order)
-            if ((uint)row >= (uint)_rows) throw new ArgumentException($"Row {row} is not a row of the data (0..{_rows - 1}).");
+        InputChecks.EpochOrder(order, _rows);
         using (torch.NewDisposeScope())
             _order = TorchTensors.Indices(order, _model.TorchDevice).DetachFromDisposeScope();
         _orders.Add(_order);
@@ -77,8 +68,7 @@ internal sealed class QueuedTorchTraining : IQueuedTraining
     {
         ThrowIfDisposed();
         if (_order is null) throw new InvalidOperationException("BeginEpoch first: a step is a slice of the epoch's order.");
-        if (start < 0 || count < 1 || start + count > _rows)
-            throw new ArgumentOutOfRangeException(nameof(start), $"Samples {start}..{start + count - 1} are not a slice of the order 0..{_rows - 1}.");
+        InputChecks.StepSlice(start, count, _rows);
         using var scope = torch.NewDisposeScope();
         var loss = LossOn(_order, start, count);
         _model.ZeroGradients();

@@ -1,3 +1,5 @@
+using Bridge.Testing;
+
 namespace Bridge.Torch.Tests;
 
 /// <summary>
@@ -39,7 +41,7 @@ public sealed class QueuedTrainingTests
             // A batch of 8 leaves a last step of 5: both sizes are queued.
             var options = new TrainingOptions { Epochs = 3, BatchSize = 8, Seed = 4, EvaluateEachEpoch = false, ProgressEverySteps = 3, OnProgress = _ => { } };
             using var queued = Torch.Build(spec, 1);
-            using var stepwise = new StepByStep(Torch.Build(spec, 1));
+            using var stepwise = new StepByStepModel(Torch.Build(spec, 1));
             var queuedHistory = Trainer.Fit(queued, data, options);
             var stepwiseHistory = Trainer.Fit(stepwise, data, options);
             double bound = Rounding(precision);
@@ -105,7 +107,7 @@ public sealed class QueuedTrainingTests
         var data = Dataset.Regression("steep", x, y);
         var options = new TrainingOptions { Epochs = 50, BatchSize = 8, EvaluateEachEpoch = false };
         using var queued = Torch.Build(spec, 1);
-        using var stepwise = new StepByStep(Torch.Build(spec, 1));
+        using var stepwise = new StepByStepModel(Torch.Build(spec, 1));
         var expected = Assert.Throws<TrainingDivergedException>(() => Trainer.Fit(stepwise, data, options));
         var actual = Assert.Throws<TrainingDivergedException>(() => Trainer.Fit(queued, data, options));
         Assert.True(expected.Epoch > 0 || expected.Step > 0, "the divergence should come after some steps for this test to mean anything");
@@ -141,22 +143,5 @@ public sealed class QueuedTrainingTests
     {
         var batch = RandomNets.BatchFor(spec, count, seed);
         return Dataset.Classification("random", batch.Inputs, batch.Labels!, spec.Outputs);
-    }
-
-    /// <summary>The same model without its queued path: the trainer drives it one <see cref="IModel.TrainStep"/> at a time.</summary>
-    private sealed class StepByStep(IModel inner) : IModel
-    {
-        public string Backend => inner.Backend;
-        public string Device => inner.Device;
-        public ModelSpec Spec => inner.Spec;
-        public Matrix ForwardRange(Matrix inputs, int firstLayer, int endLayer) => inner.ForwardRange(inputs, firstLayer, endLayer);
-        public double Loss(Batch batch) => inner.Loss(batch);
-        public WeightSet Gradients(Batch batch) => inner.Gradients(batch);
-        public StepResult TrainStep(Batch batch) => inner.TrainStep(batch);
-        public WeightSet GetWeights() => inner.GetWeights();
-        public void SetWeights(WeightSet weights) => inner.SetWeights(weights);
-        public OptimizerState GetOptimizerState() => inner.GetOptimizerState();
-        public void SetOptimizerState(OptimizerState state) => inner.SetOptimizerState(state);
-        public void Dispose() => inner.Dispose();
     }
 }

@@ -21,7 +21,7 @@ internal sealed class PythonLibraryBench(bool quick, Action<string>? log)
         var spec = new Mlp(64, new Dense(32, Activation.Sigmoid), new Dense(10, Activation.Softmax)) { Precision = Precision.Float32, Optimizer = new Sgd(0.1) };
         foreach (var (backendName, library, limit) in new[]
                  {
-                     ("keras", "keras", "per step: one pipe round trip to the worker, then the gradient and the optimizer step as Bridge asks for them (Keras's fit compiles one train_function and loops in Python)"),
+                     ("keras", "keras", "the data crosses to the worker once per fit, each run of up to 256 steps in one request; per step the gradient by autodiff, a finiteness check on the host and Keras's optimizer"),
                      ("sklearn", "sklearn", "per step: Bridge's checks and float64 copies in and out of numpy, then scikit-learn's own _backprop and update"),
                  })
         {

@@ -59,4 +59,35 @@ public static class InputChecks
         if (batch.Targets.FirstNonFinite() is (int trow, int tcol))
             throw new ArgumentException($"Target row {trow}, column {tcol} of the batch is {batch.Targets[trow, tcol]} (NaN or infinite).");
     }
+
+    /// <summary>
+    /// A data set as <see cref="IQueuedTrainingModel.BeginQueuedTraining"/> takes it: the shapes and labels of
+    /// <see cref="Rows"/> for every row, and finite inputs, and finite targets where the loss reads them.
+    /// </summary>
+    public static void ResidentData(ModelSpec spec, Matrix inputs, Matrix targets, int[]? labels, bool readsTargets)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var all = new int[inputs.Rows];
+        for (int i = 0; i < all.Length; i++) all[i] = i;
+        Rows(spec, inputs, targets, labels, all);
+        if (inputs.FirstNonFinite() is (int row, int col))
+            throw new ArgumentException($"Input row {row}, column {col} of the data is {inputs[row, col]} (NaN or infinite).");
+        if (readsTargets && targets.FirstNonFinite() is (int trow, int tcol))
+            throw new ArgumentException($"Target row {trow}, column {tcol} of the data is {targets[trow, tcol]} (NaN or infinite).");
+    }
+
+    /// <summary>An epoch's order as <see cref="IQueuedTraining.BeginEpoch"/> takes it: one entry per row, each a row of the data.</summary>
+    public static void EpochOrder(ReadOnlySpan<int> order, int rows)
+    {
+        if (order.Length != rows) throw new ArgumentException($"The order has {order.Length} entries; the data has {rows} rows.");
+        foreach (int row in order)
+            if ((uint)row >= (uint)rows) throw new ArgumentException($"Row {row} is not a row of the data (0..{rows - 1}).");
+    }
+
+    /// <summary>A step as <see cref="IQueuedTraining.QueueStep"/> takes it: a non-empty slice of the epoch's order.</summary>
+    public static void StepSlice(int start, int count, int rows)
+    {
+        if (start < 0 || count < 1 || start + count > rows)
+            throw new ArgumentOutOfRangeException(nameof(start), $"Samples {start}..{start + count - 1} are not a slice of the order 0..{rows - 1}.");
+    }
 }

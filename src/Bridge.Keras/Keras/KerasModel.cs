@@ -3,11 +3,15 @@ using Bridge.Python;
 
 namespace Bridge.Keras;
 
-/// <summary>A Bridge network held by Keras (see bridge_keras.py for how it is built and trained).</summary>
-internal sealed class KerasModel : IModel
+/// <summary>
+/// A Bridge network held by Keras (see bridge_keras.py for how it is built and trained). Training through the
+/// <see cref="Trainer"/> goes through <see cref="BeginQueuedTraining"/>: the data set crosses into Python once per fit
+/// and runs of steps are one Python call each (see <see cref="ResidentKerasTraining"/>).
+/// </summary>
+internal sealed class KerasModel : IQueuedTrainingModel
 {
     private readonly PyObject _net;
-    private long _steps;
+    private ResidentKerasTraining? _resident;
     private bool _disposed;
 
     public KerasModel(ModelSpec spec, WeightSet weights, PyObject module, string device)
@@ -26,24 +30,30 @@ internal sealed class KerasModel : IModel
         _net = module.CallMethod("KerasNet", spec.Inputs, layers, spec.Loss.Name(), optimizer, spec.Precision.Name(), pythonWeights);
     }
 
+    /// <summary>The bridge_keras.KerasNet behind this model (for tests that inject faults).</summary>
+    internal PyObject Net => _net;
+
     public string Backend => "keras";
     public string Device { get; }
     public ModelSpec Spec { get; }
 
     public Matrix ForwardRange(Matrix inputs, int firstLayer, int endLayer)
     {
+        ThrowIfUnsettled();
         InputChecks.LayerRange(Spec, inputs, firstLayer, endLayer);
         return Forward(inputs, firstLayer, endLayer)[^1];
     }
 
     public IReadOnlyList<Matrix> ForwardLayers(Matrix inputs)
     {
+        ThrowIfUnsettled();
         InputChecks.LayerRange(Spec, inputs, 0, Spec.Layers.Count);
         return Forward(inputs, 0, Spec.Layers.Count);
     }
 
     public double Loss(Batch batch)
     {
+        ThrowIfUnsettled();
         InputChecks.Batch(Spec, batch);
         using var gil = Bridge.Python.Python.Gil();
         using var x = PythonRuntime.ToNumpy(batch.Inputs);
@@ -53,6 +63,7 @@ internal sealed class KerasModel : IModel
 
     public WeightSet Gradients(Batch batch)
     {
+        ThrowIfUnsettled();
         InputChecks.Batch(Spec, batch);
         using var gil = Bridge.Python.Python.Gil();
         using var x = PythonRuntime.ToNumpy(batch.Inputs);
@@ -63,6 +74,7 @@ internal sealed class KerasModel : IModel
 
     public StepResult TrainStep(Batch batch)
     {
+        ThrowIfUnsettled();
         InputChecks.Batch(Spec, batch);
         using var gil = Bridge.Python.Python.Gil();
         using var x = PythonRuntime.ToNumpy(batch.Inputs);
@@ -82,17 +94,42 @@ internal sealed class KerasModel : IModel
             throw;
         }
         using var owned = result;
+        return ReadStepResult(result);
+    }
+
+    public IQueuedTraining BeginQueuedTraining(Matrix inputs, Matrix targets, int[]? labels)
+    {
+        ThrowIfUnsettled();
+        if (_resident is not null) throw new InvalidOperationException("This model is already training on a resident data set; dispose that first.");
+        return _resident = new ResidentKerasTraining(this, _net, inputs, targets, labels);
+    }
+
+    /// <summary>A step's result as bridge_keras returns it: (loss, applied, index of the first non-finite layer or -1).</summary>
+    internal static StepResult ReadStepResult(PyObject result)
+    {
         var values = (object?[])result.ToClr()!;
         double loss = (double)values[0]!;
         bool applied = (bool)values[1]!;
         long layer = (long)values[2]!;
-        if (!applied) return StepResult.Refused(loss, layer >= 0 ? WeightSet.LayerName((int)layer) : null);
-        _steps++;
-        return StepResult.Done(loss);
+        return applied ? StepResult.Done(loss) : StepResult.Refused(loss, layer >= 0 ? WeightSet.LayerName((int)layer) : null);
+    }
+
+    internal void Released(ResidentKerasTraining resident)
+    {
+        if (ReferenceEquals(_resident, resident)) _resident = null;
+    }
+
+    /// <summary>Queued steps have not run yet, so the weights do not show them: reading or changing the model now would mislead.</summary>
+    private void ThrowIfUnsettled()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_resident is { Unsettled: > 0 } r)
+            throw new InvalidOperationException($"{r.Unsettled} queued training steps are not settled yet: call Settle() on the queued training first.");
     }
 
     public WeightSet GetWeights()
     {
+        ThrowIfUnsettled();
         using var gil = Bridge.Python.Python.Gil();
         using var weights = _net.CallMethod("get_weights");
         var pairs = weights.ToList();
@@ -114,6 +151,7 @@ internal sealed class KerasModel : IModel
 
     public void SetWeights(WeightSet weights)
     {
+        ThrowIfUnsettled();
         ArgumentNullException.ThrowIfNull(weights);
         weights.EnsureMatches(Spec);
         if (weights.FirstNonFiniteLayer() is string bad) throw new ArgumentException($"The weights of layer {bad} are not all finite.");
@@ -124,6 +162,7 @@ internal sealed class KerasModel : IModel
 
     public OptimizerState GetOptimizerState()
     {
+        ThrowIfUnsettled();
         using var gil = Bridge.Python.Python.Gil();
         using var state = _net.CallMethod("optimizer_state");
         long steps = state[0].ToInt64();
@@ -139,6 +178,7 @@ internal sealed class KerasModel : IModel
 
     public void SetOptimizerState(OptimizerState state)
     {
+        ThrowIfUnsettled();
         ArgumentNullException.ThrowIfNull(state);
         foreach (var (name, slot) in state.Slots)
         {
@@ -163,7 +203,6 @@ internal sealed class KerasModel : IModel
                 slots[name] = arrays;
             }
             _net.CallMethod("set_optimizer_state", state.Steps, slots).Dispose();
-            _steps = state.Steps;
         }
         finally
         {
@@ -174,6 +213,7 @@ internal sealed class KerasModel : IModel
     public void Dispose()
     {
         if (_disposed) return;
+        _resident?.Dispose();
         _disposed = true;
         _net.Dispose();
     }
