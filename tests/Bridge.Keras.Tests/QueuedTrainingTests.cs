@@ -46,6 +46,27 @@ public sealed class QueuedTrainingTests
     }
 
     [SkippableFact]
+    public void An_epoch_longer_than_one_python_call_gives_the_bits_of_step_by_step_training()
+    {
+        var keras = PythonBackends.RequireKeras();
+        var spec = Spec(Precision.Float64, "adam", Loss.CategoricalCrossEntropy);
+        // 601 rows in batches of 2: 301 steps, more than one call's worth, the last of one sample.
+        var data = Data(spec, 601, 8);
+        var options = new TrainingOptions { Epochs = 1, BatchSize = 2, Seed = 2, EvaluateEachEpoch = false };
+        var weights = spec.Init.Draw(spec, 3);
+        using var queued = keras.Build(spec, weights.Clone());
+        using var stepwise = new StepByStepModel(keras.Build(spec, weights.Clone()));
+        Assert.True(301 > ResidentKerasTraining.StepsPerCall);
+
+        var queuedHistory = Trainer.Fit(queued, data, options);
+        var stepwiseHistory = Trainer.Fit(stepwise, data, options);
+
+        Assert.Equal(301, queuedHistory.StepsTaken);
+        Assert.Equal(Bits(stepwise.GetWeights().Flatten()), Bits(queued.GetWeights().Flatten()));
+        Assert.Equal(stepwiseHistory.Epochs.Select(e => e.Loss), queuedHistory.Epochs.Select(e => e.Loss));
+    }
+
+    [SkippableFact]
     public void A_diverging_step_in_mid_epoch_is_reported_where_step_by_step_training_reports_it()
     {
         var keras = PythonBackends.RequireKeras();

@@ -4,14 +4,20 @@ namespace Bridge.Keras;
 
 /// <summary>
 /// One fit on a data set that Keras holds as tensors (bridge_keras.ResidentTraining): the data crosses into Python
-/// once, each epoch's order once, and the steps queued between two settles run as one Python call that gathers each
-/// batch with <c>ops.take</c>. Per step that saves what the step-by-step path pays in C#: the batch's conversion to
-/// numpy and the copy of the weights and optimizer state kept in case Python fails half-way (here Python keeps that
-/// copy once per run of steps). Results are those of <see cref="KerasModel.TrainStep"/> step by step, bit for bit:
+/// once, each epoch's order once, and the queued steps run in Python calls of up to <see cref="StepsPerCall"/> steps
+/// that gather each batch with <c>ops.take</c>. Per step that saves what the step-by-step path pays in C#: the batch's
+/// conversion to numpy and the copy of the weights and optimizer state kept in case Python fails half-way (here Python
+/// keeps that copy once per call). Results are those of <see cref="KerasModel.TrainStep"/> step by step, bit for bit:
 /// the same Python code computes each step on the same rows.
 /// </summary>
 internal sealed class ResidentKerasTraining : IQueuedTraining
 {
+    /// <summary>
+    /// Steps run in one Python call at most: the trainer sees a cancellation between calls, so this bounds how late
+    /// (a few hundred milliseconds of digits-sized steps), while the call costs far less than the steps it runs.
+    /// </summary>
+    public const int StepsPerCall = 256;
+
     private readonly KerasModel _model;
     private readonly PyObject _resident;
     private readonly int _rows;
@@ -55,6 +61,7 @@ internal sealed class ResidentKerasTraining : IQueuedTraining
         if (_refused) return;
         _starts.Add(start);
         _counts.Add(count);
+        if (_starts.Count >= StepsPerCall) RunQueued();
     }
 
     public IReadOnlyList<StepResult> Settle()
