@@ -30,7 +30,7 @@ internal static class WorkerHost
         var models = new Dictionary<int, IModel>();
         var queued = new Dictionary<int, IQueuedTraining>();
         int nextId = 1;
-        while (ReadMessageAsync(pipe, CancellationToken.None).GetAwaiter().GetResult() is { } request)
+        while (ReadMessage(pipe) is { } request)
         {
             using var reader = new BinaryReader(new MemoryStream(request));
             var op = (Op)reader.ReadByte();

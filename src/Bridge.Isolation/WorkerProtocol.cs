@@ -55,16 +55,32 @@ internal static class WorkerProtocol
         stream.Flush();
     }
 
-    /// <summary>Reads one message, or returns null when the other side closed the pipe (it exited or died).</summary>
+    /// <summary>
+    /// Reads one message, or returns null when the other side closed the pipe (it exited or died). Only the wait for
+    /// its length can be cancelled: that is the wait for the other side's answer. The rest is read without awaiting,
+    /// since the sender writes a message whole and it is already on its way: awaited, each socket-sized piece of a
+    /// large message (a data set for queued training) would cost a hop through the thread pool.
+    /// </summary>
     public static async Task<byte[]?> ReadMessageAsync(Stream stream, CancellationToken cancellation)
     {
         var length = new byte[4];
         if (!await ReadAllAsync(stream, length, cancellation).ConfigureAwait(false)) return null;
+        return ReadPayload(stream, length);
+    }
+
+    /// <summary>Reads one message without awaiting (the worker's side: it has nothing else to do), or null at the end.</summary>
+    public static byte[]? ReadMessage(Stream stream)
+    {
+        Span<byte> length = stackalloc byte[4];
+        return stream.ReadAtLeast(length, 4, throwOnEndOfStream: false) < 4 ? null : ReadPayload(stream, length);
+    }
+
+    private static byte[]? ReadPayload(Stream stream, ReadOnlySpan<byte> length)
+    {
         int size = BitConverter.ToInt32(length);
         if (size < 0) throw new InvalidDataException($"A worker message claims {size} bytes.");
         var payload = new byte[size];
-        if (!await ReadAllAsync(stream, payload, cancellation).ConfigureAwait(false)) return null;
-        return payload;
+        return stream.ReadAtLeast(payload, size, throwOnEndOfStream: false) < size ? null : payload;
     }
 
     private static async Task<bool> ReadAllAsync(Stream stream, Memory<byte> buffer, CancellationToken cancellation)
