@@ -7,15 +7,6 @@ namespace Bridge.Keras.Tests;
 [Collection(PythonCollection.Name)]
 public sealed class FaultTests
 {
-    private static PyObject Faults()
-    {
-        using var sys = Bridge.Python.Python.Import("sys");
-        using var path = sys.GetAttr("path");
-        string folder = Path.Combine(AppContext.BaseDirectory, "python");
-        if (!path.ToList().Any(p => { using (p) return p.ToString() == folder; })) path.CallMethod("insert", 0, folder).Dispose();
-        return Bridge.Python.Python.Import("faults");
-    }
-
     [SkippableFact]
     public void A_python_error_half_way_through_a_step_leaves_the_model_as_it_was()
     {
@@ -26,7 +17,7 @@ public sealed class FaultTests
         var before = model.GetWeights().Flatten();
         long steps = model.GetOptimizerState().Steps;
 
-        using var faults = Faults();
+        using var faults = PythonBackends.FaultModule();
         faults.CallMethod("break_optimizer_midway", model.Net).Dispose();
         var batch = Batches.For(spec, 8, 99);
         var error = Assert.Throws<PythonException>(() => model.TrainStep(batch));
@@ -48,7 +39,7 @@ public sealed class FaultTests
         var sklearn = PythonBackends.RequireSklearn();
         var spec = new Mlp(2, new Dense(4, Activation.Tanh), new Dense(3, Activation.Softmax));
         using var model = (SklearnModel)sklearn.Build(spec, 1);
-        using var faults = Faults();
+        using var faults = PythonBackends.FaultModule();
         faults.CallMethod("break_optimizer_midway", model.Net).Dispose();
         var before = model.GetWeights().Flatten();
         var error = Assert.Throws<PythonException>(() => model.Fit(Datasets.Blobs(samples: 30, centers: 3, seed: 1), epochs: 2, batchSize: 8));

@@ -27,6 +27,16 @@ internal static class PythonBackends
         return Keras;
     }
 
+    /// <summary>The test's Python module of injected faults (python/faults.py beside the test assembly).</summary>
+    public static Bridge.Python.PyObject FaultModule()
+    {
+        using var sys = Bridge.Python.Python.Import("sys");
+        using var path = sys.GetAttr("path");
+        string folder = Path.Combine(AppContext.BaseDirectory, "python");
+        if (!path.ToList().Any(p => { using (p) return p.ToString() == folder; })) path.CallMethod("insert", 0, folder).Dispose();
+        return Bridge.Python.Python.Import("faults");
+    }
+
     /// <summary>Set by CI, where Keras is built for the tests: a Keras test that would skip fails instead.</summary>
     public static bool KerasRequired => Environment.GetEnvironmentVariable("BRIDGE_REQUIRE_KERAS") == "1";
 }

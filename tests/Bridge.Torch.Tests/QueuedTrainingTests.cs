@@ -93,29 +93,11 @@ public sealed class QueuedTrainingTests
     [Fact]
     public void A_diverging_step_in_mid_epoch_is_reported_where_step_by_step_training_reports_it()
     {
-        // Steep targets and a large rate: the weights overflow after a few steps of an epoch past the first.
-        var spec = new Mlp(2, new Dense(8, Activation.Relu), new Dense(1, Activation.Linear)) { Optimizer = new Sgd(0.004, 0.9), Loss = Loss.MeanSquaredError };
-        var rng = new Rng(3);
-        var x = new Matrix(256, 2);
-        var y = new Matrix(256, 1);
-        for (int i = 0; i < 256; i++)
-        {
-            x[i, 0] = rng.Uniform(-10, 10);
-            x[i, 1] = rng.Uniform(-10, 10);
-            y[i, 0] = 1e4 * x[i, 0] * x[i, 1];
-        }
-        var data = Dataset.Regression("steep", x, y);
-        var options = new TrainingOptions { Epochs = 50, BatchSize = 8, EvaluateEachEpoch = false };
+        var spec = SteepRegression.Spec();
         using var queued = Torch.Build(spec, 1);
         using var stepwise = new StepByStepModel(Torch.Build(spec, 1));
-        var expected = Assert.Throws<TrainingDivergedException>(() => Trainer.Fit(stepwise, data, options));
-        var actual = Assert.Throws<TrainingDivergedException>(() => Trainer.Fit(queued, data, options));
-        Assert.True(expected.Epoch > 0 || expected.Step > 0, "the divergence should come after some steps for this test to mean anything");
-        Assert.Equal((expected.Epoch, expected.Step, expected.Layer), (actual.Epoch, actual.Step, actual.Layer));
-        Assert.Equal(double.IsFinite(expected.LossValue), double.IsFinite(actual.LossValue));
-        Assert.Null(queued.GetWeights().FirstNonFiniteLayer());
+        SteepRegression.DivergeBoth(stepwise, queued);
         Assert.True(Agreement.RelativeError(stepwise.GetWeights(), queued.GetWeights()) < Rounding(Precision.Float64));
-        Assert.Equal(expected.History.StepsTaken, actual.History.StepsTaken);
     }
 
     [Fact]
