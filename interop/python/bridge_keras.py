@@ -193,8 +193,8 @@ class KerasNet:
             layer.set_weights([np.asarray(kernel, dtype=self.dtype), np.asarray(bias, dtype=self.dtype)])
 
     def snapshot(self):
-        """A copy of the weights and the optimizer state that later steps cannot touch (on torch, convert_to_numpy
-        shares the variable's memory, and Keras updates variables in place)."""
+        """A copy of the weights and the optimizer state that later steps cannot touch: the arrays a backend hands out
+        may share the variables' memory (torch's numpy() does), and Keras updates variables in place."""
         weights = [(np.array(k, copy=True), np.array(b, copy=True)) for k, b in self.get_weights()]
         steps, slots = self.optimizer_state()
         return weights, steps, {name: [np.array(a, copy=True) for a in arrays] for name, arrays in slots.items()}

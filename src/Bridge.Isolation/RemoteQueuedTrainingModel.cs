@@ -17,7 +17,8 @@ internal sealed class RemoteQueuedTrainingModel(WorkerProcess worker, int id, st
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(targets);
         if (_open is not null) throw new InvalidOperationException("This model is already training on a resident data set; dispose that first.");
-        // Checked here as well, so bad data never crosses; the worker's model checks it again before it changes anything.
+        // Shapes, labels and inputs are checked here, so most bad data never crosses; the worker's model checks it all
+        // again (the targets too, where its loss reads them) before it changes anything.
         InputChecks.ResidentData(Spec, inputs, targets, labels, readsTargets: false);
         Call(Op.BeginQueuedTraining, w => w.WriteResidentData(inputs, targets, labels), "BeginQueuedTraining");
         return _open = new RemoteQueuedTraining(this, inputs.Rows);

@@ -99,6 +99,7 @@ internal sealed class KerasModel : IQueuedTrainingModel
 
     public IQueuedTraining BeginQueuedTraining(Matrix inputs, Matrix targets, int[]? labels)
     {
+        ArgumentNullException.ThrowIfNull(inputs);
         ThrowIfUnsettled();
         if (_resident is not null) throw new InvalidOperationException("This model is already training on a resident data set; dispose that first.");
         return _resident = new ResidentKerasTraining(this, _net, inputs, targets, labels);
