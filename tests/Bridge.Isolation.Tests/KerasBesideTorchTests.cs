@@ -10,7 +10,8 @@ namespace Bridge.Isolation.Tests;
 /// </summary>
 public sealed class KerasBesideTorchTests
 {
-    private static IBackend RequireKeras()
+    /// <summary>The catalog's Keras (in its worker), or the test skips with the reason (fails where CI requires Keras).</summary>
+    internal static IBackend RequireKeras()
     {
         var keras = BackendCatalog.Get("keras");
         var availability = keras.Availability;

@@ -1,4 +1,3 @@
-using Bridge.Backends;
 using Bridge.Managed;
 using Bridge.Testing;
 using Bridge.Torch;
@@ -8,7 +7,7 @@ namespace Bridge.Isolation.Tests;
 /// <summary>
 /// The trainer's queued path through a worker: the data set crosses the pipe once per fit and the steps in runs
 /// (at most <see cref="RemoteQueuedTraining.StepsPerRequest"/> a request), and the model in the worker trains as it
-/// would step by step — the same weights, history and divergence report.
+/// does in process — the same weights and history — and reports a divergence where step-by-step training does.
 /// </summary>
 public sealed class QueuedTrainingInWorkerTests
 {
@@ -82,11 +81,7 @@ public sealed class QueuedTrainingInWorkerTests
     [SkippableFact]
     public void Keras_in_a_worker_trains_through_the_queue_with_the_bits_of_step_by_step()
     {
-        var keras = BackendCatalog.Get("keras");
-        var availability = keras.Availability;
-        if (Environment.GetEnvironmentVariable("BRIDGE_REQUIRE_KERAS") == "1" && !availability.IsAvailable)
-            Assert.Fail($"BRIDGE_REQUIRE_KERAS=1 (as in CI), and the Keras backend is unavailable: {availability.Detail}");
-        Skip.IfNot(availability.IsAvailable, $"Keras backend unavailable: {availability.Detail}");
+        var keras = KerasBesideTorchTests.RequireKeras();
         var spec = Spec(Precision.Float64) with { Optimizer = new Adam(0.01) };
         var data = Data(spec, 601, 5);
         var options = new TrainingOptions { Epochs = 2, BatchSize = 2, Seed = 4, EvaluateEachEpoch = false, ProgressEverySteps = 100, OnProgress = _ => { } };
