@@ -61,7 +61,7 @@ public static class BackendCatalog
     }
 
     private static IBackend Torch(string device) =>
-        LibTorchInProcess.PythonTorch is null
+        TorchBackend.PythonTorchInProcess is null
             ? new TorchBackend(device)
             : IsolatedTorch.GetOrAdd(device, d => new TorchBackend(d).InWorkerProcess());
 

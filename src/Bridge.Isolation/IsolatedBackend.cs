@@ -1,3 +1,4 @@
+using Bridge.Backends;
 using static Bridge.Isolation.WorkerProtocol;
 
 namespace Bridge.Isolation;

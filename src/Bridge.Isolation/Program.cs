@@ -1,3 +1,5 @@
+using Bridge.Backends;
+
 namespace Bridge.Isolation;
 
 /// <summary>The entry point of a worker process: <c>--bridge-worker PIPE TYPE ARGUMENT</c>. Not a command for people.</summary>

@@ -1,4 +1,5 @@
 using System.IO.Pipes;
+using Bridge.Backends;
 using static Bridge.Isolation.WorkerProtocol;
 
 namespace Bridge.Isolation;

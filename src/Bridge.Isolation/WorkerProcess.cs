@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.IO.Pipes;
+using Bridge.Backends;
 using static Bridge.Isolation.WorkerProtocol;
 
 namespace Bridge.Isolation;

@@ -1,3 +1,4 @@
+using Bridge.Backends;
 using Bridge.Managed.Batched;
 using Bridge.Managed.Teaching;
 

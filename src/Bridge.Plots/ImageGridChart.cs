@@ -1,3 +1,4 @@
+using Bridge.Data;
 using ScottPlot;
 
 namespace Bridge.Plots;

@@ -1,3 +1,4 @@
+using Bridge.Formats;
 using ScottPlot;
 
 namespace Bridge.Plots;

@@ -1,3 +1,4 @@
+using Bridge.Backends;
 using TorchSharp;
 using static TorchSharp.torch;
 

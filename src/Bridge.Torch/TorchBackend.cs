@@ -1,3 +1,5 @@
+using Bridge.Backends;
+
 namespace Bridge.Torch;
 
 /// <summary>
@@ -10,6 +12,13 @@ public sealed class TorchBackend(string device = "cpu") : IPortableBackend
     public string DeviceName { get; } = device;
 
     public string Name => "torch";
+
+    /// <summary>
+    /// The file of Python torch's libtorch binding when Python's torch is loaded in this process (Keras on torch loads
+    /// it), else null. TorchSharp's libtorch cannot load beside it: the two abort the process they share. Where this is
+    /// not null, run torch in a worker process (Bridge.Isolation).
+    /// </summary>
+    public static string? PythonTorchInProcess => NativeLibraries.Loaded("libtorch_python");
 
     public BackendRecipe Recipe => BackendRecipe.For<TorchBackend>(DeviceName);
 

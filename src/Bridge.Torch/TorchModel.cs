@@ -1,5 +1,6 @@
-using TorchSharp;
+using Bridge.Backends;
 using TorchSharp.Modules;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Bridge.Torch;

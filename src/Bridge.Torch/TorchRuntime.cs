@@ -29,7 +29,7 @@ internal static class TorchRuntime
 
     private static (bool, string) Load()
     {
-        if (LibTorchInProcess.PythonTorch is { } pythonTorch)
+        if (TorchBackend.PythonTorchInProcess is { } pythonTorch)
             return (false,
                 $"Python's torch is already loaded in this process ({pythonTorch}), and TorchSharp's libtorch beside it would abort " +
                 "the process. Run torch in a worker process of its own: new TorchBackend().InWorkerProcess() (Bridge.Isolation); " +

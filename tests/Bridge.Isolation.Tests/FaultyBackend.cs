@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Bridge.Backends;
 using Bridge.Managed;
 
 namespace Bridge.Isolation.Tests;

@@ -1,3 +1,4 @@
+using Bridge.Backends;
 using Bridge.Managed;
 using Bridge.Testing;
 using Bridge.Torch;

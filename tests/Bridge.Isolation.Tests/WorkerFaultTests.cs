@@ -1,3 +1,4 @@
+using Bridge.Backends;
 using Bridge.Comparison;
 
 namespace Bridge.Isolation.Tests;

@@ -1,3 +1,4 @@
+using Bridge.Backends;
 using Bridge.Keras;
 using Bridge.Python;
 using Bridge.Testing;

@@ -1,5 +1,6 @@
-using Bridge.Managed;
+using Bridge.Backends;
 using Bridge.Managed.Kernels;
+using Bridge.Managed;
 
 namespace Bridge.Managed.Tests;
 

@@ -1,3 +1,4 @@
+using Bridge.Backends;
 using Bridge.Managed;
 
 namespace Bridge.Managed.Tests;

@@ -1,3 +1,4 @@
+using Bridge.Data;
 using Bridge.Plots;
 
 namespace Bridge.Plots.Tests;

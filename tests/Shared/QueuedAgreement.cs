@@ -1,3 +1,5 @@
+using Bridge.Backends;
+
 namespace Bridge.Testing;
 
 /// <summary>A queued path held to step-by-step training where the backend computes each step the same way both ways.</summary>

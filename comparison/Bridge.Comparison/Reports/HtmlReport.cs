@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using Bridge.Formats;
 using Bridge.Plots;
 
 namespace Bridge.Comparison;

@@ -1,4 +1,4 @@
-namespace Bridge;
+namespace Bridge.Backends;
 
 /// <summary>
 /// A model that takes a training step on rows of a data set it reads itself, so the trainer need not first copy them

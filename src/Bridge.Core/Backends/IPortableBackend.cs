@@ -1,4 +1,4 @@
-namespace Bridge;
+namespace Bridge.Backends;
 
 /// <summary>
 /// A backend that another process can build again from its <see cref="Recipe"/>: what lets a backend run in a worker

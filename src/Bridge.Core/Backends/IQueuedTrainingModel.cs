@@ -1,4 +1,4 @@
-namespace Bridge;
+namespace Bridge.Backends;
 
 /// <summary>
 /// A model that keeps a data set on its device for the length of a fit and queues training steps on it without

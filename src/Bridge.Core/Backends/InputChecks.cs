@@ -1,4 +1,4 @@
-namespace Bridge;
+namespace Bridge.Backends;
 
 /// <summary>
 /// The checks every backend makes at its boundary, before touching any state, with messages that name the layer and

@@ -1,4 +1,4 @@
-namespace Bridge;
+namespace Bridge.Backends;
 
 /// <summary>
 /// Queued training whose steps are kept here and run elsewhere in runs — in Python, in a worker process — where each

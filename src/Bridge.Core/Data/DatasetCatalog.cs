@@ -1,3 +1,5 @@
+using Bridge.Data;
+
 namespace Bridge;
 
 /// <summary>

@@ -2,7 +2,7 @@ namespace Bridge;
 
 /// <summary>
 /// How a training step turns the gradient g = ∂E/∂w into a change of every weight w (kernels and biases alike).
-/// Each backend implements these formulas with its own library; <see cref="ReferenceOptimizer"/> is the
+/// Each backend implements these formulas with its own library; <see cref="Backends.ReferenceOptimizer"/> is the
 /// float64 reading of them that tests hold backends to.
 /// </summary>
 public abstract record Optimizer

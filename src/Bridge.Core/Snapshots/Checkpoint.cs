@@ -1,4 +1,5 @@
 using System.Globalization;
+using Bridge.Formats;
 
 namespace Bridge;
 
@@ -16,7 +17,7 @@ public sealed record TrainingPosition(
 /// A training run saved between epochs: the weights, the optimizer's state and the <see cref="TrainingPosition"/>,
 /// in one safetensors file (weights as <c>dense_N.kernel</c>/<c>dense_N.bias</c>, optimizer slots as
 /// <c>optimizer.SLOT.dense_N.kernel</c>, the position in the metadata). Because batches depend only on the seed and
-/// the epoch (<see cref="BatchPlan"/>), a run continued from a checkpoint repeats the rest of the uninterrupted run
+/// the epoch (<see cref="Backends.BatchPlan"/>), a run continued from a checkpoint repeats the rest of the uninterrupted run
 /// exactly.
 /// </summary>
 public sealed record Checkpoint(WeightSet Weights, OptimizerState Optimizer, TrainingPosition Position)

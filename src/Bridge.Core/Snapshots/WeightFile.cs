@@ -1,3 +1,5 @@
+using Bridge.Formats;
+
 namespace Bridge;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using Bridge.Backends;
+
 namespace Bridge;
 
 /// <summary>

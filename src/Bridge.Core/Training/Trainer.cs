@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Bridge.Backends;
 
 namespace Bridge;
 

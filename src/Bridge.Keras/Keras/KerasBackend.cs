@@ -1,3 +1,4 @@
+using Bridge.Backends;
 using Bridge.Python;
 
 namespace Bridge.Keras;
@@ -51,7 +52,7 @@ public sealed class KerasBackend : IPortableBackend
             if (_helper is { } loaded) return loaded;
             if (PythonRuntime.StartProblem() is string problem) return (_helper = (null, problem)).Value;
             string kerasOn = _kerasBackend ?? Environment.GetEnvironmentVariable("KERAS_BACKEND") ?? "tensorflow";
-            if (kerasOn.Equals("torch", StringComparison.OrdinalIgnoreCase) && LibTorchInProcess.TorchSharp is { } torchSharp)
+            if (kerasOn.Equals("torch", StringComparison.OrdinalIgnoreCase) && NativeLibraries.Loaded("libLibTorchSharp") is { } torchSharp)
                 return (_helper = (null,
                     $"Keras on torch would load Python's libtorch into a process that already holds TorchSharp's ({torchSharp}), " +
                     "and two libtorch builds abort a process they share. Run Keras in a worker process of its own: " +

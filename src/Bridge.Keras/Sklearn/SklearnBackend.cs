@@ -1,3 +1,4 @@
+using Bridge.Backends;
 using Bridge.Python;
 
 namespace Bridge.Keras;

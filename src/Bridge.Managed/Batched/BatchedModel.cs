@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using Bridge.Backends;
 using Bridge.Managed.Kernels;
 
 namespace Bridge.Managed.Batched;

@@ -1,7 +1,8 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
+using System.Runtime.Intrinsics;
+using Bridge.Backends;
 
 namespace Bridge.Managed.Batched;
 

@@ -1,3 +1,5 @@
+using Bridge.Backends;
+
 namespace Bridge.Managed.Teaching;
 
 /// <summary>

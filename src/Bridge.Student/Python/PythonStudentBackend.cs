@@ -1,3 +1,4 @@
+using Bridge.Backends;
 using Bridge.Python;
 using Py = Bridge.Python.Python;
 

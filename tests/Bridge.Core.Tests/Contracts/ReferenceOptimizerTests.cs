@@ -1,3 +1,5 @@
+using Bridge.Backends;
+
 namespace Bridge.Tests.Contracts;
 
 public class ReferenceOptimizerTests

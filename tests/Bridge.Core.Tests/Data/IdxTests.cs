@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Bridge.Data;
 
 namespace Bridge.Tests.Data;
 

@@ -1,3 +1,5 @@
+using Bridge.Data;
+
 namespace Bridge.Tests.Data;
 
 /// <summary>The readers on the real files the Debian packages install.</summary>

@@ -1,3 +1,5 @@
+using Bridge.Data;
+
 namespace Bridge.Tests.Data;
 
 public class MnistTests : IDisposable

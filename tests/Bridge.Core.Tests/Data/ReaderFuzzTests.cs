@@ -1,6 +1,7 @@
 using System.Text;
-using FsCheck;
+using Bridge.Data;
 using FsCheck.Fluent;
+using FsCheck;
 
 namespace Bridge.Tests.Data;
 

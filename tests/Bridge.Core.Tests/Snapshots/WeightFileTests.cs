@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Bridge.Formats;
 using Bridge.Tests;
 
 namespace Bridge.Tests.Snapshots;

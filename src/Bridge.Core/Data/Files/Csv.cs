@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Bridge;
+namespace Bridge.Data;
 
 /// <summary>
 /// Reads a data set from a CSV file (plain or gzip-compressed): one sample per line, separator and header detected

@@ -1,4 +1,4 @@
-namespace Bridge;
+namespace Bridge.Data;
 
 /// <summary>How <see cref="Csv"/> reads a file. Every setting has a default that reads the common case.</summary>
 public sealed record CsvOptions

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Bridge;
+namespace Bridge.Data;
 
 /// <summary>Splitting CSV lines into cells and cells into numbers, with errors that name file, line and column.</summary>
 internal static class CsvText

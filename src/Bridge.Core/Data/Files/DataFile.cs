@@ -1,6 +1,6 @@
 using System.IO.Compression;
 
-namespace Bridge;
+namespace Bridge.Data;
 
 /// <summary>
 /// Opening data files: plain or gzip-compressed (recognised by the magic bytes 1F 8B, whatever the name says),

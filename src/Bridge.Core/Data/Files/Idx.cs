@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Bridge;
+namespace Bridge.Data;
 
 /// <summary>
 /// Reads IDX files, the format of MNIST, Fashion-MNIST and their relatives: a magic number (two zero bytes, the

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Bridge;
+namespace Bridge.Data;
 
 /// <summary>The element types an IDX file can hold: the third byte of its magic number.</summary>
 public enum IdxElementType : byte

@@ -1,4 +1,4 @@
-namespace Bridge;
+namespace Bridge.Backends;
 
 /// <summary>
 /// The order in which an epoch visits the samples, and how it cuts them into batches. It depends only on the

@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
-namespace Bridge;
+namespace Bridge.Backends;
 
 /// <summary>
 /// Whether every value of a span is finite, in one vectorised pass: x − x is 0 for finite x and NaN for NaN and ±∞,

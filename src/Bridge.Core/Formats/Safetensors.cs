@@ -3,7 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Bridge;
+namespace Bridge.Formats;
 
 /// <summary>
 /// The safetensors format, read and written here: an 8-byte little-endian header length N, N bytes of UTF-8 JSON

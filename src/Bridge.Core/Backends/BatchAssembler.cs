@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 
-namespace Bridge;
+namespace Bridge.Backends;
 
 /// <summary>
 /// Cuts an epoch's sample order into <see cref="Batch"/>es: gathers rows into buffers allocated once (a full-size

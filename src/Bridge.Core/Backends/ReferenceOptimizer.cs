@@ -1,4 +1,4 @@
-namespace Bridge;
+namespace Bridge.Backends;
 
 /// <summary>
 /// The optimizers' formulas (<see cref="Sgd"/>, <see cref="Adam"/>) applied in float64 to a <see cref="WeightSet"/>,

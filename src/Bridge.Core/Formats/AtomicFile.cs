@@ -1,4 +1,4 @@
-namespace Bridge;
+namespace Bridge.Formats;
 
 /// <summary>
 /// Writes a whole file or nothing: the content goes to a temporary file in the same folder, is flushed to the disk,
