@@ -4,6 +4,7 @@
 //   dotnet run examples/backprop-by-hand.cs
 using Bridge;
 using Bridge.Backends;
+using Bridge.Catalog;
 using Bridge.Labs;
 using Bridge.Managed;
 using Bridge.Plots;

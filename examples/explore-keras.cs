@@ -6,6 +6,7 @@
 using System.Diagnostics;
 using Bridge;
 using Bridge.Backends;
+using Bridge.Catalog;
 using Bridge.Keras;
 using Bridge.Labs;
 using Bridge.Plots;

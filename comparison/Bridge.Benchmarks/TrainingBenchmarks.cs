@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Bridge.Backends;
+using Bridge.Catalog;
 
 namespace Bridge.Benchmarks;
 

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using Bridge.Backends;
+using Bridge.Catalog;
 using Bridge.Plots;
 using ScottPlot;
 

@@ -1,3 +1,4 @@
+using Bridge.Catalog;
 using System.Text.Json;
 using Bridge.Managed;
 using Spectre.Console.Testing;
@@ -40,8 +41,8 @@ public sealed class CommandLineTests : IDisposable
     {
         var (code, output) = Run(Quick with { Backends = "all" });
         Assert.True(code == ExitCodes.Agree, output);
-        foreach (string name in Bridge.Backends.BackendCatalog.Names) Assert.Contains(name, output);
-        var keras = Bridge.Backends.BackendCatalog.Get("keras");
+        foreach (string name in Bridge.Catalog.BackendCatalog.Names) Assert.Contains(name, output);
+        var keras = Bridge.Catalog.BackendCatalog.Get("keras");
         if (!keras.Availability.IsAvailable)
             Assert.Contains("environment.yml", output);
     }

@@ -1,4 +1,5 @@
 using Bridge.Backends;
+using Bridge.Catalog;
 using Bridge.Plots;
 
 namespace Bridge.Examples.Tests;

@@ -1,4 +1,5 @@
 using Bridge.Backends;
+using Bridge.Catalog;
 using Bridge.Comparison;
 
 namespace Bridge.Isolation.Tests;
@@ -80,7 +81,7 @@ public sealed class WorkerFaultTests
     {
         var plan = new ComparisonPlan(Spec, Data, new TrainingOptions { Epochs = 3, BatchSize = 16 });
         using var faulty = new FaultyBackend("abort:5").InWorkerProcess();
-        var report = new ComparisonRunner([Backends.BackendCatalog.Get("managed"), Backends.BackendCatalog.Get("torch"), faulty]).Run(plan);
+        var report = new ComparisonRunner([BackendCatalog.Get("managed"), BackendCatalog.Get("torch"), faulty]).Run(plan);
 
         Assert.False(report.Passed);
         var error = Assert.Single(report.Checks, c => c.Backend == "faulty");

@@ -1,5 +1,6 @@
 using Bridge.Keras;
 using Bridge.Managed;
+using Bridge.Testing;
 
 namespace Bridge.Keras.Tests;
 
@@ -13,10 +14,10 @@ public sealed class KerasTests
     [Fact]
     public void Where_keras_is_missing_the_backend_says_why_and_how_to_fix_it()
     {
-        var availability = PythonBackends.Keras.Availability;
+        var availability = KerasUnderTest.Backend.Availability;
         if (availability.IsAvailable) return; // Keras imports here: nothing to explain.
         Assert.Contains("environment.yml", availability.Detail);
-        var error = Assert.Throws<BackendUnavailableException>(() => PythonBackends.Keras.Build(new Mlp(2, new Dense(2), new Dense(1)), 0));
+        var error = Assert.Throws<BackendUnavailableException>(() => KerasUnderTest.Backend.Build(new Mlp(2, new Dense(2), new Dense(1)), 0));
         Assert.Equal("keras", error.Backend);
         // The Python error itself is quoted when Python runs but keras does not import.
         if (Bridge.Python.Python.IsInitialized)
@@ -43,7 +44,7 @@ public sealed class KerasTests
     [MemberData(nameof(Specs))]
     public void Outputs_loss_and_gradients_agree_with_the_managed_engine(ModelSpec spec)
     {
-        var keras = PythonBackends.RequireKeras();
+        var keras = KerasUnderTest.Require();
         foreach (var precision in new[] { Precision.Float64, Precision.Float32 })
         {
             var s = spec with { Precision = precision };
@@ -63,10 +64,10 @@ public sealed class KerasTests
     }
 
     [SkippableTheory]
-    [MemberData(nameof(SklearnAgreementTests.Optimizers), MemberType = typeof(SklearnAgreementTests))]
+    [MemberData(nameof(OptimizerCases.All), MemberType = typeof(OptimizerCases))]
     public void Weights_after_fifty_steps_agree_to_1e_8(Optimizer optimizer)
     {
-        var keras = PythonBackends.RequireKeras();
+        var keras = KerasUnderTest.Require();
         var spec = new Mlp(5, new Dense(8, Activation.Tanh), new Dense(3, Activation.Softmax)) { Optimizer = optimizer };
         var weights = spec.Init.Draw(spec, 1);
         using var model = keras.Build(spec, weights);
@@ -86,7 +87,7 @@ public sealed class KerasTests
     [SkippableFact]
     public void Digits_accuracy_agrees_with_the_managed_engine_within_one_point()
     {
-        var keras = PythonBackends.RequireKeras();
+        var keras = KerasUnderTest.Require();
         var (train, test) = Digits.Load().Split(0.25, seed: 1);
         var spec = new Mlp(64, new Dense(32, Activation.Tanh), new Dense(10, Activation.Softmax)) { Optimizer = new Adam(0.01) };
         var weights = spec.Init.Draw(spec, 4);
@@ -101,7 +102,7 @@ public sealed class KerasTests
     [SkippableFact]
     public void Keras_own_fit_evaluate_and_predict_are_reachable_with_progress()
     {
-        var keras = PythonBackends.RequireKeras();
+        var keras = KerasUnderTest.Require();
         var (train, test) = Digits.Load().Split(0.25, seed: 1);
         var spec = new Mlp(64, new Dense(32, Activation.Relu), new Dense(10, Activation.Softmax)) { Optimizer = new Adam(0.01) };
         var initial = spec.Init.Draw(spec, 3);

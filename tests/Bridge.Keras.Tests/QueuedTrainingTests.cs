@@ -25,7 +25,7 @@ public sealed class QueuedTrainingTests
     [MemberData(nameof(Configurations))]
     public void Queued_training_gives_the_bits_of_step_by_step_training(string precision, string optimizer, string loss)
     {
-        var keras = PythonBackends.RequireKeras();
+        var keras = KerasUnderTest.Require();
         var spec = Spec(PrecisionExtensions.Parse(precision), optimizer, LossNames.Parse(loss));
         var data = Data(spec, 61, 3);
         // A batch of 8 leaves a last step of 5; progress every 3 steps settles runs of 3 in mid-epoch.
@@ -39,7 +39,7 @@ public sealed class QueuedTrainingTests
     [SkippableFact]
     public void An_epoch_longer_than_one_python_call_gives_the_bits_of_step_by_step_training()
     {
-        var keras = PythonBackends.RequireKeras();
+        var keras = KerasUnderTest.Require();
         var spec = Spec(Precision.Float64, "adam", Loss.CategoricalCrossEntropy);
         // 601 rows in batches of 2: 301 steps, more than one call's worth, the last of one sample.
         var data = Data(spec, 601, 8);
@@ -54,7 +54,7 @@ public sealed class QueuedTrainingTests
     [SkippableFact]
     public void A_diverging_step_in_mid_epoch_is_reported_where_step_by_step_training_reports_it()
     {
-        var keras = PythonBackends.RequireKeras();
+        var keras = KerasUnderTest.Require();
         var spec = SteepRegression.Spec();
         var weights = spec.Init.Draw(spec, 1);
         using var queued = keras.Build(spec, weights.Clone());
@@ -67,7 +67,7 @@ public sealed class QueuedTrainingTests
     [SkippableFact]
     public void A_python_error_in_a_run_of_steps_leaves_the_model_where_the_run_began_and_names_itself()
     {
-        var keras = PythonBackends.RequireKeras();
+        var keras = KerasUnderTest.Require();
         var spec = Spec(Precision.Float64, "adam", Loss.CategoricalCrossEntropy);
         var data = Data(spec, 40, 2);
         var options = new TrainingOptions { Epochs = 1, BatchSize = 8, EvaluateEachEpoch = false };
@@ -76,7 +76,7 @@ public sealed class QueuedTrainingTests
         var before = model.GetWeights().Flatten();
         long steps = model.GetOptimizerState().Steps;
 
-        using var faults = PythonBackends.FaultModule();
+        using var faults = Bridge.Python.Python.Import("keras_faults");
         faults.CallMethod("break_keras_step_after", model.Net, 3).Dispose();
         var error = Assert.Throws<PythonException>(() => Trainer.Fit(model, data, options));
         Assert.Equal("RuntimeError", error.TypeName);
@@ -94,7 +94,7 @@ public sealed class QueuedTrainingTests
     [SkippableFact]
     public void The_model_refuses_to_be_read_while_queued_steps_have_not_run()
     {
-        var keras = PythonBackends.RequireKeras();
+        var keras = KerasUnderTest.Require();
         var spec = Spec(Precision.Float64, "momentum", Loss.CategoricalCrossEntropy);
         var data = Data(spec, 20, 1);
         using var model = (IQueuedTrainingModel)keras.Build(spec, 1);
@@ -116,7 +116,7 @@ public sealed class QueuedTrainingTests
     [SkippableFact]
     public void Bad_data_is_refused_before_anything_crosses()
     {
-        var keras = PythonBackends.RequireKeras();
+        var keras = KerasUnderTest.Require();
         var spec = Spec(Precision.Float64, "momentum", Loss.HalfSquaredError);
         var data = Data(spec, 20, 1);
         data.Features[7, 2] = double.NaN;

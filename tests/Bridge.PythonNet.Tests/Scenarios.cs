@@ -1,6 +1,6 @@
-using Bridge.Keras;
 using Bridge.Managed;
 using Bridge.Python;
+using Bridge.Sklearn;
 using Python.Runtime;
 using BridgePython = Bridge.Python.Python;
 using BridgeObject = Bridge.Python.PyObject;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Bridge.Backends;
+using Bridge.Catalog;
 
 namespace Bridge.Comparison;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Bridge.Backends;
+using Bridge.Catalog;
 using Spectre.Console;
 
 namespace Bridge.Comparison;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Bridge.Backends;
+using Bridge.Catalog;
 using Spectre.Console;
 
 namespace Bridge.Comparison;

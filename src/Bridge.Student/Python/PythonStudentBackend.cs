@@ -1,11 +1,12 @@
 using Bridge.Backends;
 using Bridge.Python;
+using Bridge.PythonBackends;
 using Py = Bridge.Python.Python;
 
 namespace Bridge.Student;
 
 /// <summary>
-/// A student's Python module (plain numpy, the contract in interop/python/bridge_student.py and
+/// A student's Python module (plain numpy, the contract in bridge_student.py beside this file and
 /// examples/your-own-backprop) as a backend: <c>bridge compare --backends managed,python:my_net.py</c>.
 /// It runs in the embedded Python; being an <see cref="IPortableBackend"/> (its recipe is the module's full path),
 /// it can run in a worker process too. The module is imported anew for every model built, so each model starts from
@@ -73,26 +74,7 @@ public sealed class PythonStudentBackend : IPortableBackend
 
     private static (PyObject?, string) Load()
     {
-        try
-        {
-            Py.Initialize();
-        }
-        catch (PythonNotFoundException e)
-        {
-            return (null, e.Message);
-        }
-        try
-        {
-            var helper = Py.Import("bridge_student");
-            using var versions = helper.CallMethod("versions");
-            var v = (Dictionary<object, object?>)versions.ToClr()!;
-            return (helper, $"Python {v["python"]}, numpy {v["numpy"]}");
-        }
-        catch (PythonException e)
-        {
-            return (null,
-                $"{Py.Installation} cannot import numpy: {e.TypeName}: {e.PythonMessage}. " +
-                "Fix: point BRIDGE_PYTHON at a Python with numpy (Debian: apt-get install python3-numpy; BRIDGE_PYTHON=/usr/bin/python3).");
-        }
+        var (helper, v, problem) = PythonBackendRuntime.Import("bridge_student", "numpy");
+        return helper is null ? (null, problem!) : (helper, $"Python {v["python"]}, numpy {v["numpy"]}");
     }
 }
