@@ -1,4 +1,4 @@
-#:project ../../comparison/Bridge.Comparison/Bridge.Comparison.csproj
+#:project ../../src/Bridge.Comparison/Bridge.Comparison.csproj
 #:property Configuration=Release
 // Your own network in C#: fill in Forward and Gradients (and Step, if you like), then check every number against
 // Bridge's engine:
@@ -16,7 +16,7 @@ var settings = new CompareSettings
     Data = "moons", Layers = "2,8,1", Activation = "tanh", OutputActivation = "sigmoid", Loss = "half-squared-error",
     LearningRate = 0.5, Momentum = 0, Epochs = 30,
 };
-return CompareCommand.Run(settings, jsonPath: null, htmlPath: args.FirstOrDefault(), explain: null, AnsiConsole.Console,
+return ComparisonConsole.Run(settings, jsonPath: null, htmlPath: args.FirstOrDefault(), explain: null, AnsiConsole.Console,
     backendsOverride: [ManagedBackend.Batched, new CSharpStudentBackend(new MyNetwork())]);
 
 /// <summary>

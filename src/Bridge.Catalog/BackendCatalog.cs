@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using Bridge.Isolation;
 using Bridge.Keras;
-using Bridge.Sklearn;
 using Bridge.Managed;
+using Bridge.Sklearn;
 using Bridge.Student;
 using Bridge.Torch;
 

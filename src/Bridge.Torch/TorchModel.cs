@@ -1,6 +1,6 @@
 using Bridge.Backends;
-using TorchSharp.Modules;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Bridge.Torch;

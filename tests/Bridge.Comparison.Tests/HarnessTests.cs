@@ -1,6 +1,7 @@
 using Bridge.Backends;
 using Bridge.Catalog;
 using Bridge.Managed;
+using Bridge.Testing;
 
 namespace Bridge.Comparison.Tests;
 

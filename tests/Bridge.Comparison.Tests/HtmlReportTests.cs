@@ -23,7 +23,7 @@ public sealed class HtmlReportTests : IDisposable
     {
         string path = Path.Combine(_folder, "report.html");
         var settings = new CompareSettings { Data = "spirals", Layers = "2,16,3", Epochs = 5, Backends = "managed,torch" };
-        Assert.Equal(ExitCodes.Agree, CompareCommand.Run(settings, null, path, null, new TestConsole()));
+        Assert.Equal(ExitCodes.Agree, ComparisonConsole.Run(settings, null, path, null, new TestConsole()));
         return path;
     }
 

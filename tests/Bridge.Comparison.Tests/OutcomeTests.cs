@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Bridge.Managed;
+using Bridge.Testing;
 using Spectre.Console.Testing;
 
 namespace Bridge.Comparison.Tests;
@@ -20,7 +21,7 @@ public sealed class OutcomeTests : IDisposable
     {
         var console = new TestConsole().Width(250);
         string json = Path.Combine(_folder, Guid.NewGuid().ToString("N") + ".json");
-        int code = CompareCommand.Run(settings, json, null, null, console, backendsOverride: backends);
+        int code = ComparisonConsole.Run(settings, json, null, null, console, backendsOverride: backends);
         using var document = JsonDocument.Parse(File.ReadAllText(json));
         return (code, console.Output, document.RootElement.Clone());
     }

@@ -1,6 +1,6 @@
 using Bridge.Backends;
-using Bridge.Managed.Kernels;
 using Bridge.Managed;
+using Bridge.Managed.Kernels;
 
 namespace Bridge.Managed.Tests;
 

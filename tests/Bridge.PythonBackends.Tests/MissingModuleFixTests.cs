@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Bridge.Sklearn;
 using Bridge.Python;
+using Bridge.Sklearn;
 
 namespace Bridge.PythonBackends.Tests;
 

@@ -1,5 +1,5 @@
-using Bridge.Testing;
 using Bridge.Python;
+using Bridge.Testing;
 
 namespace Bridge.Sklearn.Tests;
 

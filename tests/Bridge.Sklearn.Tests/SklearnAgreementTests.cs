@@ -1,5 +1,5 @@
-using Bridge.Testing;
 using Bridge.Managed;
+using Bridge.Testing;
 
 namespace Bridge.Sklearn.Tests;
 

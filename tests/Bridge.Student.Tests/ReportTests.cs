@@ -16,7 +16,7 @@ public sealed class ReportTests
         {
             string html = Path.Combine(folder, "report.html"), json = Path.Combine(folder, "report.json");
             var settings = new CompareSettings { Layers = "4,4,3", Activation = "tanh", OutputActivation = "sigmoid", Loss = "half-squared-error", Epochs = 2, BatchSize = 8 };
-            int exit = CompareCommand.Run(settings, json, html, null, console,
+            int exit = ComparisonConsole.Run(settings, json, html, null, console,
                 loadData: (_, _) => Datasets.Blobs(samples: 60, centers: 3, features: 4, seed: 5),
                 backendsOverride: [ManagedBackend.Batched, student]);
             return (exit, console.Output, File.ReadAllText(html), File.ReadAllText(json));

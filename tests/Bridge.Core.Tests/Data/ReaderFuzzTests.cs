@@ -1,7 +1,7 @@
 using System.Text;
 using Bridge.Data;
-using FsCheck.Fluent;
 using FsCheck;
+using FsCheck.Fluent;
 
 namespace Bridge.Tests.Data;
 
