@@ -64,6 +64,50 @@ public sealed class GatheringTests
         Assert.Equal(Bits(epochLosses), Bits(history.Epochs.Select(e => e.Loss)));
     }
 
+    [Theory]
+    [InlineData(Precision.Float32)]
+    [InlineData(Precision.Float64)]
+    public void A_set_held_as_bytes_trains_to_the_bits_of_its_float64_values(Precision precision)
+    {
+        // 67 columns: the eight-at-a-time conversion and its tail; 150 samples: a last batch of another size.
+        const int samples = 150, width = 67, classes = 4;
+        var rng = new Rng(11);
+        var pixels = new byte[samples * width];
+        for (int i = 0; i < pixels.Length; i++) pixels[i] = (byte)rng.NextInt(256);
+        var labels = Enumerable.Range(0, samples).Select(_ => rng.NextInt(classes)).ToArray();
+        foreach (double scale in new[] { 1.0 / 255, 0.37 })
+        {
+            var bytes = Dataset.Classification("bytes", FeatureRows.FromBytes(samples, width, pixels, scale), labels, classes);
+            var values = new Matrix(samples, width);
+            for (int i = 0; i < pixels.Length; i++) values.Data[i] = pixels[i] * scale;
+            var doubles = Dataset.Classification("values", values, labels, classes);
+            Assert.True(bytes.FeatureRows.HoldsBytes);
+            Assert.False(doubles.FeatureRows.HoldsBytes);
+
+            var spec = new Mlp(width, new Dense(8, Activation.Relu), new Dense(classes, Activation.Softmax)) { Precision = precision, Optimizer = new Adam(0.01) };
+            var options = new TrainingOptions { Epochs = 3, BatchSize = 16, Seed = 9, EvaluateEachEpoch = false };
+            using var fromBytes = ManagedBackend.Batched.Build(spec, 2);
+            using var fromValues = ManagedBackend.Batched.Build(spec, 2);
+            var byBytes = Trainer.Fit(fromBytes, bytes, options);
+            var byValues = Trainer.Fit(fromValues, doubles, options);
+            Assert.Equal(Bits(fromValues.GetWeights().Flatten()), Bits(fromBytes.GetWeights().Flatten()));
+            Assert.Equal(Bits(byValues.Losses()), Bits(byBytes.Losses()));
+            Assert.Equal(byValues.Epochs.Select(e => e.RunningAccuracy), byBytes.Epochs.Select(e => e.RunningAccuracy));
+        }
+    }
+
+    [Fact]
+    public void Bytes_whose_values_float32_cannot_hold_are_refused_before_any_change()
+    {
+        var spec = new Mlp(2, new Dense(3, Activation.Tanh), new Dense(2, Activation.Softmax)) { Precision = Precision.Float32 };
+        using var model = ManagedBackend.Batched.Build(spec, 2);
+        var before = model.GetWeights().Flatten();
+        var rows = FeatureRows.FromBytes(2, 2, [0, 1, 2, 255], 1e37);
+        var error = Assert.Throws<ArgumentException>(() => ((IGatheringModel)model).TrainStep(rows, OneHot.Encode([0, 1], 2), [0, 1], [0, 1]));
+        Assert.Contains("beyond the range of float32", error.Message);
+        Assert.Equal(before, model.GetWeights().Flatten());
+    }
+
     [Fact]
     public void Bad_rows_are_named_and_change_nothing()
     {

@@ -32,6 +32,31 @@ public sealed class RowGatherTests
         }
     }
 
+    [Fact]
+    public void Chosen_rows_of_bytes_become_byte_times_scale_rounded_as_a_cast_rounds_it_for_every_width()
+    {
+        var rng = new Rng(17);
+        int[] rows = [4, 0, 4, 2, 5];
+        foreach (double scale in new[] { 1.0 / 255, 1.0, 0.1 + 1e-12, -3.7 })
+            for (int width = 1; width <= 19; width++)
+            {
+                var source = new byte[6 * width];
+                for (int i = 0; i < source.Length; i++) source[i] = (byte)rng.NextInt(256);
+                var floats = new float[rows.Length * width + 3];
+                var doubles = new double[rows.Length * width];
+                RowGather<float>.ConvertBytes(source, scale, width, rows, floats);
+                RowGather<double>.ConvertBytes(source, scale, width, rows, doubles);
+                for (int k = 0; k < rows.Length; k++)
+                    for (int c = 0; c < width; c++)
+                    {
+                        double value = source[rows[k] * width + c] * scale;
+                        Assert.True((float)value == floats[k * width + c], $"scale {scale}, width {width}, row {k}, column {c}");
+                        Assert.Equal(value, doubles[k * width + c]);
+                    }
+                Assert.All(floats[(rows.Length * width)..], v => Assert.Equal(0, v));
+            }
+    }
+
     [Theory]
     [InlineData(double.NaN, true)]
     [InlineData(double.PositiveInfinity, true)]

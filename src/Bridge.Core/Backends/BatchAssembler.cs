@@ -43,7 +43,7 @@ public sealed class BatchAssembler
         for (int k = 0; k < rows.Length; k++)
         {
             int n = rows[k];
-            _data.Features.Data.AsSpan(n * inputs, inputs).CopyTo(batch.Inputs.Data.AsSpan(k * inputs, inputs));
+            _data.FeatureRows.CopyRow(n, batch.Inputs.Data.AsSpan(k * inputs, inputs));
             _targets.Data.AsSpan(n * outputs, outputs).CopyTo(batch.Targets.Data.AsSpan(k * outputs, outputs));
             if (_labels is not null) batch.Labels![k] = _labels[n];
         }
@@ -62,7 +62,7 @@ public sealed class BatchAssembler
         {
             var rows = RowsOf(order, step);
             count = rows.Length;
-            return gathering.TrainStep(_data.Features, _targets, _labels, rows);
+            return gathering.TrainStep(_data.FeatureRows, _targets, _labels, rows);
         }
         var batch = Assemble(order, step, seed, epoch);
         count = batch.Count;

@@ -23,16 +23,16 @@ public static class InputChecks
     }
 
     /// <summary>
-    /// Rows of a data set as <see cref="IGatheringModel.TrainStep"/> reads them fit the spec: the widths, at least one
+    /// Rows of a data set as <see cref="IGatheringModel.TrainStep(FeatureRows, Matrix, int[], ReadOnlySpan{int})"/> reads them fit the spec: the widths, at least one
     /// row, every index a row of the data, and for categorical cross-entropy a label in range for each. Finiteness is
     /// left to the model, which checks the values it converts.
     /// </summary>
-    public static void Rows(ModelSpec spec, Matrix inputs, Matrix targets, int[]? labels, ReadOnlySpan<int> rows)
+    public static void Rows(ModelSpec spec, FeatureRows inputs, Matrix targets, int[]? labels, ReadOnlySpan<int> rows)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ArgumentNullException.ThrowIfNull(targets);
         if (inputs.Cols != spec.Inputs)
-            throw new ArgumentException($"Layer {WeightSet.LayerName(0)} expects inputs of width {spec.Inputs}; the data's inputs are {inputs.ShapeText}.");
+            throw new ArgumentException($"Layer {WeightSet.LayerName(0)} expects inputs of width {spec.Inputs}; the data's inputs are [{inputs.Rows}, {inputs.Cols}].");
         if (targets.Cols != spec.Outputs || targets.Rows != inputs.Rows)
             throw new ArgumentException(
                 $"Layer {WeightSet.LayerName(spec.Layers.Count - 1)} has {spec.Outputs} outputs and the data {inputs.Rows} rows; the targets are {targets.ShapeText}.");
@@ -69,7 +69,7 @@ public static class InputChecks
         ArgumentNullException.ThrowIfNull(inputs);
         var all = new int[inputs.Rows];
         for (int i = 0; i < all.Length; i++) all[i] = i;
-        Rows(spec, inputs, targets, labels, all);
+        Rows(spec, new FeatureRows(inputs), targets, labels, all);
         if (inputs.FirstNonFinite() is (int row, int col))
             throw new ArgumentException($"Input row {row}, column {col} of the data is {inputs[row, col]} (NaN or infinite).");
         if (readsTargets && targets.FirstNonFinite() is (int trow, int tcol))

@@ -1,3 +1,4 @@
+using Bridge.Backends;
 using Bridge.Data;
 
 namespace Bridge;
@@ -6,13 +7,18 @@ namespace Bridge;
 /// A data set in memory: one row of features per sample and either class labels (classification) or target
 /// values (regression). An autoencoder uses the features as their own targets.
 /// </summary>
+/// <remarks>
+/// 8-bit images (the MNIST family) are held as their bytes (<see cref="FeatureRows"/>): training reads rows from those
+/// directly, and <see cref="Features"/> makes the float64 matrix only when something asks for it.
+/// </remarks>
 public sealed class Dataset
 {
-    private Dataset(string name, Matrix features, int[]? labels, int classCount, IReadOnlyList<string>? classNames,
+    private Dataset(string name, FeatureRows features, int[]? labels, int classCount, IReadOnlyList<string>? classNames,
         Matrix? values, ImageShape? image)
     {
         Name = name;
-        Features = features;
+        FeatureRows = features;
+        _features = features.Values;
         Labels = labels;
         ClassCount = classCount;
         ClassNames = classNames;
@@ -20,12 +26,16 @@ public sealed class Dataset
         Image = image;
     }
 
-    private Matrix? _oneHot, _labelColumn;
+    private Matrix? _features, _oneHot, _labelColumn;
 
     public string Name { get; }
 
-    /// <summary>[samples, features].</summary>
-    public Matrix Features { get; }
+    /// <summary>[samples, features], in float64.</summary>
+    /// <remarks>For a set held as bytes, made at the first use and kept (eight times the bytes' memory).</remarks>
+    public Matrix Features => _features ??= FeatureRows.AsMatrix();
+
+    /// <summary>The features as the set holds them: float64 values, or the bytes of 8-bit images (what training reads).</summary>
+    public FeatureRows FeatureRows { get; }
 
     /// <summary>Class index per sample (0..ClassCount − 1), or null for regression.</summary>
     public int[]? Labels { get; }
@@ -41,12 +51,20 @@ public sealed class Dataset
     /// <summary>When each sample is an image (digits, Fashion-MNIST), its width and height, for pictures.</summary>
     public ImageShape? Image { get; }
 
-    public int Count => Features.Rows;
-    public int FeatureCount => Features.Cols;
+    public int Count => FeatureRows.Rows;
+    public int FeatureCount => FeatureRows.Cols;
     public bool IsClassification => Labels is not null;
 
     /// <summary>A classification set. Checks shapes, finiteness and the label range before returning.</summary>
     public static Dataset Classification(string name, Matrix features, int[] labels, int classCount,
+        IReadOnlyList<string>? classNames = null, ImageShape? image = null)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        return Classification(name, new FeatureRows(features), labels, classCount, classNames, image);
+    }
+
+    /// <summary>A classification set from features as held (bytes of images, or float64 values).</summary>
+    public static Dataset Classification(string name, FeatureRows features, int[] labels, int classCount,
         IReadOnlyList<string>? classNames = null, ImageShape? image = null)
     {
         ArgumentNullException.ThrowIfNull(features);
@@ -73,8 +91,9 @@ public sealed class Dataset
             throw new ArgumentException($"Data set '{name}' has {features.Rows} feature rows but {values.Rows} target rows.");
         EnsureFinite(name, "features", features);
         EnsureFinite(name, "targets", values);
-        EnsureImageFits(name, features, image);
-        return new Dataset(name, features, null, 0, null, values, image);
+        var rows = new FeatureRows(features);
+        EnsureImageFits(name, rows, image);
+        return new Dataset(name, rows, null, 0, null, values, image);
     }
 
     /// <summary>
@@ -84,12 +103,19 @@ public sealed class Dataset
     public static Dataset Unlabeled(string name, Matrix features, ImageShape? image = null)
     {
         ArgumentNullException.ThrowIfNull(features);
+        return Unlabeled(name, new FeatureRows(features), image);
+    }
+
+    /// <summary>A set of features alone (see above), from features as held (bytes of images, or float64 values).</summary>
+    public static Dataset Unlabeled(string name, FeatureRows features, ImageShape? image = null)
+    {
+        ArgumentNullException.ThrowIfNull(features);
         EnsureFinite(name, "features", features);
         EnsureImageFits(name, features, image);
         return new Dataset(name, features, null, 0, null, new Matrix(features.Rows, 0), image);
     }
 
-    /// <summary>Whether the set has neither labels nor target values (see <see cref="Unlabeled"/>).</summary>
+    /// <summary>Whether the set has neither labels nor target values (see <see cref="Unlabeled(string, Matrix, ImageShape?)"/>).</summary>
     public bool IsUnlabeled => Labels is null && Values is { Cols: 0 };
 
     /// <summary>How many samples each class has (index = class), for classification sets.</summary>
@@ -118,7 +144,7 @@ public sealed class Dataset
     public Dataset Subset(ReadOnlySpan<int> indices, string? name = null)
     {
         var labels = Labels is null ? null : Gather(Labels, indices);
-        return new Dataset(name ?? Name, Features.SelectRows(indices), labels, ClassCount, ClassNames,
+        return new Dataset(name ?? Name, FeatureRows.SelectRows(indices), labels, ClassCount, ClassNames,
             Values?.SelectRows(indices), Image);
     }
 
@@ -129,7 +155,7 @@ public sealed class Dataset
             throw new ArgumentException($"Data set '{Name}' has {Count} samples; the new features have {features.Rows} rows.");
         EnsureFinite(name ?? Name, "features", features);
         var image = features.Cols == FeatureCount ? Image : null;
-        return new Dataset(name ?? Name, features, Labels, ClassCount, ClassNames, Values, image);
+        return new Dataset(name ?? Name, new FeatureRows(features), Labels, ClassCount, ClassNames, Values, image);
     }
 
     /// <summary>
@@ -210,13 +236,19 @@ public sealed class Dataset
         return result;
     }
 
+    /// <summary>Bytes times a finite scale are always finite: only float64 values are looked at.</summary>
+    private static void EnsureFinite(string name, string what, FeatureRows rows)
+    {
+        if (rows.Values is { } values) EnsureFinite(name, what, values);
+    }
+
     private static void EnsureFinite(string name, string what, Matrix m)
     {
         if (m.FirstNonFinite() is (int row, int col))
             throw new ArgumentException($"Data set '{name}': {what} of sample {row}, column {col} is {m[row, col]} (NaN or infinite).");
     }
 
-    private static void EnsureImageFits(string name, Matrix features, ImageShape? image)
+    private static void EnsureImageFits(string name, FeatureRows features, ImageShape? image)
     {
         if (image is { } shape && shape.Width * shape.Height != features.Cols)
             throw new ArgumentException($"Data set '{name}': {shape.Width}×{shape.Height} images need {shape.Width * shape.Height} features, the rows have {features.Cols}.");

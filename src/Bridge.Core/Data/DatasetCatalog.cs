@@ -99,7 +99,9 @@ public static partial class Datasets
             throw new ArgumentException($"{imagesPath} holds a 1-D IDX array (labels, by the look of it), not samples: name the images file instead.");
         double scale = array.ElementType == IdxElementType.UnsignedByte ? 1.0 / 255 : 1.0;
         ImageShape? shape = array.Shape.Count == 3 ? new ImageShape(array.Shape[2], array.Shape[1]) : null;
-        return Dataset.Unlabeled(name, array.ToMatrix(scale), shape);
+        return array.ElementType == IdxElementType.UnsignedByte
+            ? Dataset.Unlabeled(name, array.ToFeatureRows(scale), shape)
+            : Dataset.Unlabeled(name, array.ToMatrix(scale), shape);
     }
 
     /// <summary>The labels file next to an images file, by the MNIST naming convention, if it exists.</summary>

@@ -59,7 +59,10 @@ public static class Mnist
 
         double scale = scalePixels && images.ElementType == IdxElementType.UnsignedByte ? 1.0 / 255 : 1.0;
         ImageShape? shape = images.Shape.Count == 3 ? new ImageShape(images.Shape[2], images.Shape[1]) : null;
-        return Dataset.Classification(name, images.ToMatrix(scale), classes, classNames.Count, classNames, shape);
+        // 8-bit images stay bytes: training converts the rows it reads into its own precision.
+        return images.ElementType == IdxElementType.UnsignedByte
+            ? Dataset.Classification(name, images.ToFeatureRows(scale), classes, classNames.Count, classNames, shape)
+            : Dataset.Classification(name, images.ToMatrix(scale), classes, classNames.Count, classNames, shape);
     }
 
     /// <summary>The first of the usual names of one file that exists in <paramref name="directory"/>.</summary>

@@ -15,6 +15,11 @@ public static class Metrics
         return classes;
     }
 
+    /// <summary>
+    /// The output above which a model with one output predicts class 1: a perceptron's threshold θ, 0.5 for any other.
+    /// </summary>
+    public static double ClassThreshold(ModelSpec spec) => spec is Perceptron p ? p.Threshold : 0.5;
+
     /// <summary>The fraction of rows whose predicted class is the label.</summary>
     public static double Accuracy(Matrix outputs, ReadOnlySpan<int> labels, double threshold = 0.5)
     {

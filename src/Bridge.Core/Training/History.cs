@@ -1,11 +1,20 @@
 namespace Bridge;
 
-/// <summary>What one epoch gave.</summary>
+/// <summary>
+/// What one epoch gave. Two kinds of number: running means over the epoch's steps (<see cref="Loss"/>,
+/// <see cref="RunningAccuracy"/>: each batch measured before its update, as Keras's fit reports them; free, but a mix
+/// of the weights the epoch went through), and evaluations of the whole training set after the epoch
+/// (<see cref="TrainLoss"/>, <see cref="Accuracy"/>, <see cref="ReconstructionError"/>: exact at the epoch's weights,
+/// at the cost of a forward pass over the set; only with <see cref="TrainingOptions.EvaluateEachEpoch"/>).
+/// </summary>
 /// <param name="Epoch">0-based.</param>
-/// <param name="Loss">Mean over the epoch's steps of E on each batch before its update, weighted by batch size (what Keras reports as "loss").</param>
-/// <param name="TrainLoss">E on the whole training set after the epoch (null unless evaluated).</param>
-/// <param name="Accuracy">Training-set accuracy after the epoch, for classifiers (null otherwise or unless evaluated).</param>
-/// <param name="ReconstructionError">Mean squared reconstruction error on the training set after the epoch, for autoencoders.</param>
+/// <param name="Loss">Running mean: over the epoch's steps, E on each batch before its update, weighted by batch size (what Keras reports as "loss").</param>
+/// <param name="TrainLoss">Evaluated: E on the whole training set after the epoch (null unless evaluated).</param>
+/// <param name="Accuracy">Evaluated: training-set accuracy after the epoch, for classifiers (null otherwise or unless evaluated).</param>
+/// <param name="ReconstructionError">Evaluated: mean squared reconstruction error on the training set after the epoch, for autoencoders.</param>
+/// <param name="ValidationLoss">Evaluated: E on the validation set after the epoch, when one is given.</param>
+/// <param name="ValidationAccuracy">Evaluated: accuracy on the validation set after the epoch, for classifiers, when one is given.</param>
+/// <param name="Elapsed">The epoch's steps (evaluations after it are not counted).</param>
 public sealed record EpochRecord(
     int Epoch,
     double Loss,
@@ -14,7 +23,15 @@ public sealed record EpochRecord(
     double? ReconstructionError,
     double? ValidationLoss,
     double? ValidationAccuracy,
-    TimeSpan Elapsed);
+    TimeSpan Elapsed)
+{
+    /// <summary>
+    /// Running mean: the fraction of the epoch's samples that their batch's outputs before its update classified right
+    /// (what Keras reports as "accuracy"), for classifiers on backends that count it in their steps (the managed engine);
+    /// null otherwise.
+    /// </summary>
+    public double? RunningAccuracy { get; init; }
+}
 
 /// <summary>Every epoch of one training run.</summary>
 public sealed class History

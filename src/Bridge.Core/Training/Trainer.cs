@@ -43,6 +43,9 @@ public static class Trainer
             queued?.BeginEpoch(order);
             double lossSum = 0;
             int seen = 0, taken = 0;
+            // Samples the steps' outputs classified right, while every step so far has counted them.
+            long correct = 0;
+            bool counted = true;
             for (int step = 0; step < steps; step++)
             {
                 if (cancellation.IsCancellationRequested)
@@ -59,7 +62,11 @@ public static class Trainer
                 }
             }
             if (queued is not null) TakeSettled();
-            var record = Evaluate(model, epoch, lossSum / seen, trainingSet, validationSet, clock.Elapsed);
+            var elapsed = clock.Elapsed;
+            var record = Evaluate(model, epoch, lossSum / seen, trainingSet, validationSet, elapsed) with
+            {
+                RunningAccuracy = counted && data.IsClassification && spec is not Autoencoder ? (double)correct / seen : null,
+            };
             history.Add(record);
             if (options.CheckpointPath is { } path && ((epoch + 1) % options.CheckpointEvery == 0 || epoch == options.Epochs - 1))
                 Checkpoint.Save(path, model, new TrainingPosition(epoch + 1, options.Seed, options.BatchSize, options.Shuffle,
@@ -74,6 +81,8 @@ public static class Trainer
                     throw new TrainingDivergedException(epoch, taken, result.NonFiniteLayer, result.Loss, history);
                 lossSum += result.Loss * count;
                 seen += count;
+                if (result.Correct is int right) correct += right;
+                else counted = false;
                 taken++;
                 history.StepsTaken++;
             }
@@ -126,5 +135,5 @@ public static class Trainer
         return (loss, null, null);
     }
 
-    internal static double ThresholdOf(ModelSpec spec) => spec is Perceptron p ? p.Threshold : 0.5;
+    internal static double ThresholdOf(ModelSpec spec) => Metrics.ClassThreshold(spec);
 }

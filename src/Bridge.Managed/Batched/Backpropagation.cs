@@ -14,6 +14,7 @@ namespace Bridge.Managed.Batched;
 internal sealed class Backpropagation<T>(ModelSpec spec) where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly int[] _units = spec.Layers.Select(l => l.Units).ToArray();
+    private readonly double _threshold = Metrics.ClassThreshold(spec);
 
     public ModelSpec Spec { get; } = spec;
 
@@ -183,6 +184,34 @@ internal sealed class Backpropagation<T>(ModelSpec spec) where T : unmanaged, IF
                 // Cross-entropies on other outputs are refused by the spec; nothing else reaches here.
                 throw new NotSupportedException($"The managed engine has no loss {Spec.Loss} on a {activation.Name()} output.");
         }
+    }
+
+    /// <summary>
+    /// How many of the workspace's samples [<paramref name="first"/>, <paramref name="end"/>) the outputs put in their
+    /// labelled class, as <see cref="Metrics.PredictedClasses"/> decides: with one output, class 1 where it exceeds the
+    /// threshold; with several, the first of the largest.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public int CountCorrect(Workspace<T> work, int first, int end)
+    {
+        int k = _units[^1];
+        var outputs = work.Outputs[^1];
+        var labels = work.Labels;
+        int correct = 0;
+        if (k == 1)
+        {
+            for (int r = first; r < end; r++)
+                if ((double.CreateChecked(outputs[r]) > _threshold ? 1 : 0) == labels[r]) correct++;
+            return correct;
+        }
+        for (int r = first; r < end; r++)
+        {
+            var row = outputs.AsSpan(r * k, k);
+            int best = 0;
+            for (int c = 1; c < k; c++) if (row[c] > row[best]) best = c;
+            if (best == labels[r]) correct++;
+        }
+        return correct;
     }
 
     /// <summary>

@@ -33,8 +33,8 @@ internal sealed class BatchedModel<T> : IGatheringModel, IPairJob where T : unma
 
     private enum Pass { Loss, Gradients, Step }
 
-    /// <summary>A step's result as the part on the calling thread settled it.</summary>
-    private readonly record struct StepOutcome(double Loss, bool GradientsFinite, bool Applied);
+    /// <summary>A step's result as the part on the calling thread settled it; Correct is −1 where the samples have no labels.</summary>
+    private readonly record struct StepOutcome(double Loss, bool GradientsFinite, bool Applied, int Correct = -1);
 
     public BatchedModel(ModelSpec spec, WeightSet initialWeights)
     {
@@ -80,14 +80,14 @@ internal sealed class BatchedModel<T> : IGatheringModel, IPairJob where T : unma
 
     public StepResult TrainStep(Batch batch) => Step(Load(batch));
 
-    public StepResult TrainStep(Matrix inputs, Matrix targets, int[]? labels, ReadOnlySpan<int> rows) => Step(Gather(inputs, targets, labels, rows));
+    public StepResult TrainStep(FeatureRows inputs, Matrix targets, int[]? labels, ReadOnlySpan<int> rows) => Step(Gather(inputs, targets, labels, rows));
 
     private StepResult Step(StepBuffers<T> buffers)
     {
         var outcome = Run(buffers, Pass.Step);
         if (!outcome.GradientsFinite) return StepResult.Refused(outcome.Loss, WeightSet.LayerName(_gradients.FirstNonFiniteLayer()));
         if (!outcome.Applied) return StepResult.Refused(outcome.Loss, null);
-        return StepResult.Done(outcome.Loss);
+        return StepResult.Done(outcome.Loss) with { Correct = outcome.Correct < 0 ? null : outcome.Correct };
     }
 
     public WeightSet GetWeights() => Snapshot(_weights);
@@ -197,6 +197,12 @@ internal sealed class BatchedModel<T> : IGatheringModel, IPairJob where T : unma
         int end = split == 0 ? work.Count : split;
         buffers.LossSums[lossSlot] = _backpropagation.LossSum(work, 0, end);
         if (split > 0) buffers.LossSums[lossSlot + 1] = _backpropagation.LossSum(work, split, work.Count);
+        if (_pass == Pass.Step && buffers.Source.Labels is not null)
+        {
+            // A count is a count however the samples are shared: the whole batch's goes to the first slot.
+            buffers.Correct[lossSlot] = _backpropagation.CountCorrect(work, 0, work.Count);
+            if (split > 0) buffers.Correct[lossSlot + 1] = 0;
+        }
         if (_pass != Pass.Loss) _backpropagation.Backward(work, weights, gradients, split, secondHalf);
         return true;
     }
@@ -253,7 +259,8 @@ internal sealed class BatchedModel<T> : IGatheringModel, IPairJob where T : unma
         double loss = MeanLoss(buffers);
         bool apply = gradientsFinite && double.IsFinite(loss);
         if (apply) optimizer.Step(weights.Arrays, sums.Arrays);
-        return new StepOutcome(loss, gradientsFinite, apply);
+        int correct = buffers.Source.Labels is null ? -1 : buffers.Correct[0] + (buffers.Split == 0 ? 0 : buffers.Correct[1]);
+        return new StepOutcome(loss, gradientsFinite, apply, correct);
     }
 
     private double MeanLoss(StepBuffers<T> buffers)
@@ -271,7 +278,7 @@ internal sealed class BatchedModel<T> : IGatheringModel, IPairJob where T : unma
         ArgumentNullException.ThrowIfNull(batch);
         batch.EnsureFits(Spec);
         var buffers = BuffersFor(batch.Count);
-        buffers.Source = new StepSource(batch.Inputs, batch.Targets, batch.Labels, Rows: false, ChecksTargets: true, "the batch");
+        buffers.Source = new StepSource(null, batch.Inputs, batch.Targets, batch.Labels, ChecksTargets: true, "the batch");
         return buffers;
     }
 
@@ -281,13 +288,16 @@ internal sealed class BatchedModel<T> : IGatheringModel, IPairJob where T : unma
     /// converted nor checked.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private StepBuffers<T> Gather(Matrix inputs, Matrix targets, int[]? labels, ReadOnlySpan<int> rows)
+    private StepBuffers<T> Gather(FeatureRows inputs, Matrix targets, int[]? labels, ReadOnlySpan<int> rows)
     {
         InputChecks.Rows(Spec, inputs, targets, labels, rows);
+        if (inputs.HoldsBytes && !T.IsFinite(T.CreateChecked(255 * Math.Abs(inputs.Scale))))
+            throw new ArgumentException(
+                $"The data's bytes are scaled by {inputs.Scale}: their values reach {255 * Math.Abs(inputs.Scale)}, beyond the range of {Spec.Precision.Name()}.");
         var buffers = BuffersFor(rows.Length);
         // Copied: the part on the other core reads them after this call's span is gone.
         rows.CopyTo(buffers.Rows);
-        buffers.Source = new StepSource(inputs, targets, labels, Rows: true, ChecksTargets: Spec.Loss != Bridge.Loss.CategoricalCrossEntropy, "the data");
+        buffers.Source = new StepSource(inputs, null, targets, labels, ChecksTargets: Spec.Loss != Bridge.Loss.CategoricalCrossEntropy, "the data");
         return buffers;
     }
 
@@ -296,17 +306,20 @@ internal sealed class BatchedModel<T> : IGatheringModel, IPairJob where T : unma
     private static bool Convert(in StepSource source, StepBuffers<T> buffers, Workspace<T> work)
     {
         int first = work.First, count = work.Count;
-        int width = source.Inputs.Cols, outputs = source.Targets.Cols;
-        if (source.Rows)
+        int width = source.Data?.Cols ?? source.Batch!.Cols, outputs = source.Targets.Cols;
+        if (source.Data is { } data)
         {
             var rows = buffers.Rows.AsSpan(first, count);
-            bool finite = RowGather<T>.Convert(source.Inputs.Data, width, rows, work.Inputs);
+            // Bytes times a scale that stays finite in T (checked before) are finite.
+            bool finite = true;
+            if (data.Values is { } values) finite = RowGather<T>.Convert(values.Data, width, rows, work.Inputs);
+            else RowGather<T>.ConvertBytes(data.Bytes, data.Scale, width, rows, work.Inputs);
             if (source.ChecksTargets) finite &= RowGather<T>.Convert(source.Targets.Data, outputs, rows, work.Targets);
             if (source.Labels is { } labels)
                 for (int k = 0; k < count; k++) work.Labels[k] = labels[rows[k]];
             return finite;
         }
-        BatchedOptimizer<T>.FromDouble(source.Inputs.Data.AsSpan(first * width, count * width), work.Inputs);
+        BatchedOptimizer<T>.FromDouble(source.Batch!.Data.AsSpan(first * width, count * width), work.Inputs);
         BatchedOptimizer<T>.FromDouble(source.Targets.Data.AsSpan(first * outputs, count * outputs), work.Targets);
         source.Labels?.AsSpan(first, count).CopyTo(work.Labels);
         return FiniteScan.AllFinite<T>(work.Inputs) && (!source.ChecksTargets || FiniteScan.AllFinite<T>(work.Targets));
@@ -327,7 +340,7 @@ internal sealed class BatchedModel<T> : IGatheringModel, IPairJob where T : unma
     /// Names the first value of <paramref name="rows"/> of the inputs, then of the targets (when read), that is not
     /// finite; only if there is none, the first that is not finite once rounded to T.
     /// </summary>
-    private void ThrowNotFinite(Matrix inputs, Matrix? targets, ReadOnlySpan<int> rows, string source)
+    private void ThrowNotFinite(Matrix? inputs, Matrix? targets, ReadOnlySpan<int> rows, string source)
     {
         foreach (bool rounded in new[] { false, true })
             foreach (var (matrix, what) in new[] { (inputs, "Input"), (targets, "Target") })

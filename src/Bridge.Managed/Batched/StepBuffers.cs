@@ -1,12 +1,21 @@
 using System.Numerics;
+using Bridge.Backends;
 
 namespace Bridge.Managed.Batched;
 
 /// <summary>
-/// Where a step's samples come from: rows of a data set's matrices (<paramref name="Rows"/>: the indices are in the
-/// buffers), or an assembled batch, whose rows are its samples in order. <paramref name="Name"/> names it in errors.
+/// Where a step's samples come from: rows of a data set (<paramref name="Data"/>, as the data set holds them; the
+/// indices are in the buffers), or an assembled batch (<paramref name="Batch"/>), whose rows are its samples in order.
+/// <paramref name="Name"/> names it in errors.
 /// </summary>
-internal readonly record struct StepSource(Matrix Inputs, Matrix Targets, int[]? Labels, bool Rows, bool ChecksTargets, string Name);
+internal readonly record struct StepSource(FeatureRows? Data, Matrix? Batch, Matrix Targets, int[]? Labels, bool ChecksTargets, string Name)
+{
+    /// <summary>Whether the samples are rows of a data set, picked by index.</summary>
+    public bool Rows => Data is not null;
+
+    /// <summary>The float64 inputs, where they are float64 (always, but for a data set held as bytes).</summary>
+    public Matrix? Inputs => Batch ?? Data!.Values;
+}
 
 /// <summary>
 /// Everything a batch of one size needs, made at its first step and reused: the workspace of the whole batch and, when
@@ -45,6 +54,12 @@ internal sealed class StepBuffers<T> where T : unmanaged, IFloatingPointIeee754<
 
     /// <summary>Each half's (or, whole, the batch's: [0]) losses summed, not yet divided by the batch size.</summary>
     public double[] LossSums { get; } = new double[2];
+
+    /// <summary>
+    /// How many samples of each half (or, whole, of the batch: [0]) the outputs classified right, in a step on labelled
+    /// samples (see <see cref="StepResult.Correct"/>).
+    /// </summary>
+    public int[] Correct { get; } = new int[2];
 
     /// <summary>Whether each half (or, whole, the batch: [0]) converted only finite values.</summary>
     public bool[] Finite { get; } = new bool[2];

@@ -62,6 +62,23 @@ public class TrainerTests
     }
 
     [Fact]
+    public void The_running_accuracy_adds_up_what_the_steps_counted_and_is_unknown_if_one_did_not()
+    {
+        // Batches of 3, 3, 3, 1 samples; each step says how many of its samples were right.
+        int[] counts = [0, 1, 2, 0, 1, 2, 0, 1];
+        var counting = new RecordingModel(OneOutput, index => StepResult.Done(1) with { Correct = counts[index] });
+        var history = Trainer.Fit(counting, Ten, new TrainingOptions { Epochs = 2, BatchSize = 3, EvaluateEachEpoch = false });
+        Assert.Equal(0.3, history.Epochs[0].RunningAccuracy);
+        Assert.Equal(0.4, history.Epochs[1].RunningAccuracy);
+        Assert.Null(history.Epochs[0].Accuracy);
+
+        var silentOnce = new RecordingModel(OneOutput, index => index == 2 ? StepResult.Done(1) : StepResult.Done(1) with { Correct = 1 });
+        var partly = Trainer.Fit(silentOnce, Ten, new TrainingOptions { Epochs = 2, BatchSize = 3, EvaluateEachEpoch = false });
+        Assert.Null(partly.Epochs[0].RunningAccuracy);
+        Assert.Equal(0.4, partly.Epochs[1].RunningAccuracy);
+    }
+
+    [Fact]
     public void Progress_is_reported_every_n_steps_and_at_each_epoch_end()
     {
         var reports = new List<TrainingProgress>();

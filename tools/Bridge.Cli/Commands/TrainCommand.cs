@@ -81,17 +81,21 @@ public static class TrainCommand
         {
             CheckpointPath = checkpointPath,
             CheckpointEvery = checkpointEvery,
+            // Each epoch's line shows the running means of its steps: free, where a pass over the training set to
+            // evaluate it would cost half an epoch again. The test set is evaluated exactly at the end.
+            EvaluateEachEpoch = false,
             OnProgress = p =>
             {
                 if (p.Completed is not { } e) return;
                 // The trainer saves after every checkpointEvery-th epoch and after the last.
                 if (checkpointPath is not null && ((e.Epoch + 1) % checkpointEvery == 0 || e.Epoch == epochs - 1)) saved = e.Epoch + 1;
-                string metric = e.Accuracy is double a ? $"accuracy {a.ToString("P2", CultureInfo.InvariantCulture)}"
-                    : e.ReconstructionError is double r ? $"reconstruction error {TerminalReport.Format(r)}" : "";
+                string metric = e.RunningAccuracy is double a ? $"accuracy {a.ToString("P2", CultureInfo.InvariantCulture)}" : "";
                 console.MarkupLine($"epoch {e.Epoch + 1,4}/{p.Epochs}  loss {TerminalReport.Format(e.Loss),-10} {metric}  [grey]{e.Elapsed.TotalMilliseconds:F0} ms[/]");
             },
         };
         console.MarkupLine($"[bold]Training[/] {Markup.Escape(plan.Spec.Describe())} on {Markup.Escape(backend.Name)}; data {Markup.Escape(plan.Train.Name)} ({Markup.Escape(plan.DescribeSamples())})");
+        console.MarkupLine("[grey]Each epoch: the running mean of its steps' loss" + (plan.Train.IsClassification && plan.Spec is not Autoencoder ? " and accuracy" : "") +
+                           " (each batch measured before its update, as Keras reports them), and the time its steps took.[/]");
         try
         {
             using var model = backend.Build(plan.Spec, plan.WeightSeed);
@@ -114,6 +118,7 @@ public static class TrainCommand
             console.MarkupLine(evaluation.Accuracy is double accuracy
                 ? $"[green]{set} accuracy {accuracy.ToString("P2", CultureInfo.InvariantCulture)}[/], loss {TerminalReport.Format(evaluation.Loss)}"
                 : $"[green]{set} loss {TerminalReport.Format(evaluation.Loss)}[/]{(evaluation.ReconstructionError is double r ? $", reconstruction error {TerminalReport.Format(r)}" : "")}");
+            console.MarkupLine($"[grey]({set} evaluated whole, at the final weights)[/]");
             if (savePath is not null)
             {
                 WeightFile.Save(model.GetWeights(), savePath, new Dictionary<string, string> { ["spec"] = plan.Spec.Describe(), ["backend"] = backend.Name });

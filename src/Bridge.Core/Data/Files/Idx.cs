@@ -77,7 +77,7 @@ public static class Idx
         int count = limit is int l ? Math.Min(l, declaredCount) : declaredCount;
         long itemBytes = declaredBytes / declaredCount;
         int wanted = checked((int)(itemBytes * count));
-        var bytes = ReadData(stream, path, headerLength, wanted, declaredBytes, data.IsCompressed);
+        var bytes = ReadData(stream, path, headerLength, wanted, declaredBytes, data.IsCompressed, data.FileLength);
         if (count == declaredCount)
         {
             // Reading past the end makes a compressed stream check its trailer too.
@@ -90,13 +90,15 @@ public static class Idx
     }
 
     /// <summary>
-    /// Reads <paramref name="wanted"/> bytes. A compressed stream's buffer grows with what arrives (doubling from
-    /// 1 MiB), so a lying header in a small file costs no more memory than the file decompresses to.
+    /// Reads <paramref name="wanted"/> bytes. A compressed stream's buffer starts at what the file can hold at most
+    /// (deflate expands no more than 1032 to 1; at least 1 MiB) and grows, doubling, with what arrives, so a lying header
+    /// in a small file costs no more memory than the file can decompress to, and a real one is read into one buffer.
     /// </summary>
-    private static byte[] ReadData(Stream stream, string path, int headerLength, int wanted, long declaredBytes, bool compressed)
+    private static byte[] ReadData(Stream stream, string path, int headerLength, int wanted, long declaredBytes, bool compressed, long fileLength)
     {
         const int firstChunk = 1 << 20;
-        var buffer = new byte[compressed ? Math.Min(wanted, firstChunk) : wanted];
+        const long deflateExpansion = 1032;
+        var buffer = new byte[compressed ? (int)Math.Min(wanted, Math.Max(firstChunk, fileLength * deflateExpansion)) : wanted];
         int filled = 0;
         while (filled < wanted)
         {

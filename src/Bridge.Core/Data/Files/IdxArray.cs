@@ -96,13 +96,27 @@ public sealed class IdxArray
         return m;
     }
 
+    /// <summary>
+    /// Unsigned bytes as they are, one row per item, each worth byte × <paramref name="scale"/>: the values
+    /// <see cref="ToMatrix"/> gives, held in an eighth of the memory. The rows share this array's bytes.
+    /// </summary>
+    public Backends.FeatureRows ToFeatureRows(double scale = 1.0)
+    {
+        if (ElementType != IdxElementType.UnsignedByte)
+            throw new InvalidOperationException($"Only unsigned bytes are held as bytes; these IDX elements are {ElementType}: use ToMatrix.");
+        return Backends.FeatureRows.FromBytes(Count, ItemSize, _data, scale);
+    }
+
     /// <summary>Every element as an integer; for integer element types only.</summary>
     public int[] ToIntegers()
     {
         if (!IsInteger) throw new InvalidOperationException($"IDX elements of type {ElementType} are not integers.");
         int count = _data.Length / ElementSize(ElementType);
         var values = new int[count];
-        for (int i = 0; i < count; i++) values[i] = (int)this[i];
+        if (ElementType == IdxElementType.UnsignedByte)
+            for (int i = 0; i < count; i++) values[i] = _data[i];
+        else
+            for (int i = 0; i < count; i++) values[i] = (int)this[i];
         return values;
     }
 
