@@ -12,7 +12,7 @@ namespace Bridge.Managed.Batched;
 /// cores when the machine has them; the second core keeps its own copy of the weights (<see cref="WeightReplica{T}"/>).
 /// Either way every number is the same.
 /// </summary>
-internal sealed class BatchedModel<T> : IGatheringModel, IPairJob where T : unmanaged, IFloatingPointIeee754<T>
+internal sealed class BatchedModel<T> : IGatheringModel, IEvaluatingModel, IPairJob where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly ParameterSet<T> _weights, _gradients;
     private readonly BatchedOptimizer<T> _optimizer;
@@ -31,7 +31,12 @@ internal sealed class BatchedModel<T> : IGatheringModel, IPairJob where T : unma
     // What the calling thread's Finish settled.
     private StepOutcome _outcome;
 
-    private enum Pass { Loss, Gradients, Step }
+    private enum Pass { Loss, Gradients, Step, Evaluate }
+
+    /// <summary>Rows an evaluation computes at once: a slice big enough for both cores, small enough to stay in cache.</summary>
+    private const int EvaluationSlice = 256;
+
+    private int[]? _evaluationRows;
 
     /// <summary>A step's result as the part on the calling thread settled it; Correct is −1 where the samples have no labels.</summary>
     private readonly record struct StepOutcome(double Loss, bool GradientsFinite, bool Applied, int Correct = -1);
@@ -79,6 +84,67 @@ internal sealed class BatchedModel<T> : IGatheringModel, IPairJob where T : unma
     }
 
     public StepResult TrainStep(Batch batch) => Step(Load(batch));
+
+    /// <summary>
+    /// The set a slice of <see cref="EvaluationSlice"/> rows at a time, read from the data as steps read it, forward only;
+    /// the last slice is the set's last rows, counting only those the slice before did not.
+    /// </summary>
+    public RowsEvaluation EvaluateRows(FeatureRows inputs, Matrix targets, int[]? labels, bool reconstruction)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        int n = inputs.Rows;
+        if (n == 0) throw new ArgumentException("The data has no rows to evaluate.");
+        int slice = Math.Min(EvaluationSlice, n);
+        var rows = _evaluationRows ??= new int[EvaluationSlice];
+        double loss = 0, squared = 0;
+        long correct = 0;
+        for (int start = 0; start < n; start += slice)
+        {
+            int first = Math.Min(start, n - slice);
+            for (int k = 0; k < slice; k++) rows[k] = first + k;
+            var buffers = Gather(inputs, targets, labels, rows.AsSpan(0, slice));
+            buffers.Skip = start - first;
+            buffers.Reconstruction = reconstruction;
+            try
+            {
+                Run(buffers, Pass.Evaluate);
+            }
+            finally
+            {
+                buffers.Skip = 0;
+                buffers.Reconstruction = false;
+            }
+            bool halves = buffers.Split > 0;
+            loss += halves ? buffers.LossSums[0] + buffers.LossSums[1] : buffers.LossSums[0];
+            correct += halves ? buffers.Correct[0] + buffers.Correct[1] : buffers.Correct[0];
+            squared += halves ? buffers.SquaredErrors[0] + buffers.SquaredErrors[1] : buffers.SquaredErrors[0];
+        }
+        return new RowsEvaluation(_backpropagation.MeanLoss(loss, n), labels is null ? null : (double)correct / n,
+            reconstruction ? squared / ((double)n * Spec.Outputs) : null);
+    }
+
+    /// <summary>
+    /// Σ (t − o)² over the workspace's samples [<paramref name="first"/>, <paramref name="end"/>), the outputs widened
+    /// to float64 and the targets as the data holds them (float64), as <see cref="Metrics.MeanSquaredError"/> sums them.
+    /// </summary>
+    private static double SquaredErrorSum(StepBuffers<T> buffers, Workspace<T> work, int first, int end)
+    {
+        var source = buffers.Source;
+        var targets = source.Targets.Data;
+        var outputs = work.Outputs[^1];
+        int k = source.Targets.Cols;
+        double sum = 0;
+        for (int r = first; r < end; r++)
+        {
+            int row = source.Rows ? buffers.Rows[work.First + r] : work.First + r;
+            for (int j = 0; j < k; j++)
+            {
+                double d = double.CreateChecked(outputs[r * k + j]) - targets[row * k + j];
+                sum += d * d;
+            }
+        }
+        return sum;
+    }
 
     public StepResult TrainStep(FeatureRows inputs, Matrix targets, int[]? labels, ReadOnlySpan<int> rows) => Step(Gather(inputs, targets, labels, rows));
 
@@ -194,16 +260,23 @@ internal sealed class BatchedModel<T> : IGatheringModel, IPairJob where T : unma
     {
         if (!Convert(buffers.Source, buffers, work)) return false;
         _backpropagation.Forward(work, weights);
+        // Samples before Skip were counted by an earlier slice (an evaluation's last slice overlaps the one before).
+        int from = Math.Max(0, buffers.Skip - work.First);
         int end = split == 0 ? work.Count : split;
-        buffers.LossSums[lossSlot] = _backpropagation.LossSum(work, 0, end);
-        if (split > 0) buffers.LossSums[lossSlot + 1] = _backpropagation.LossSum(work, split, work.Count);
-        if (_pass == Pass.Step && buffers.Source.Labels is not null)
+        buffers.LossSums[lossSlot] = _backpropagation.LossSum(work, from, end);
+        if (split > 0) buffers.LossSums[lossSlot + 1] = _backpropagation.LossSum(work, Math.Max(from, split), work.Count);
+        if (_pass is Pass.Step or Pass.Evaluate && buffers.Source.Labels is not null)
         {
             // A count is a count however the samples are shared: the whole batch's goes to the first slot.
-            buffers.Correct[lossSlot] = _backpropagation.CountCorrect(work, 0, work.Count);
+            buffers.Correct[lossSlot] = _backpropagation.CountCorrect(work, from, work.Count);
             if (split > 0) buffers.Correct[lossSlot + 1] = 0;
         }
-        if (_pass != Pass.Loss) _backpropagation.Backward(work, weights, gradients, split, secondHalf);
+        if (_pass == Pass.Evaluate && buffers.Reconstruction)
+        {
+            buffers.SquaredErrors[lossSlot] = SquaredErrorSum(buffers, work, from, end);
+            if (split > 0) buffers.SquaredErrors[lossSlot + 1] = SquaredErrorSum(buffers, work, Math.Max(from, split), work.Count);
+        }
+        if (_pass is Pass.Gradients or Pass.Step) _backpropagation.Backward(work, weights, gradients, split, secondHalf);
         return true;
     }
 

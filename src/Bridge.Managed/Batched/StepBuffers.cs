@@ -61,6 +61,15 @@ internal sealed class StepBuffers<T> where T : unmanaged, IFloatingPointIeee754<
     /// </summary>
     public int[] Correct { get; } = new int[2];
 
+    /// <summary>Each half's (or, whole, the batch's: [0]) Σ (t − o)², in an evaluation of an autoencoder's reconstruction.</summary>
+    public double[] SquaredErrors { get; } = new double[2];
+
+    /// <summary>Samples at the front of the batch that an evaluation does not count (0 for a step).</summary>
+    public int Skip { get; set; }
+
+    /// <summary>Whether an evaluation sums the squared reconstruction error too.</summary>
+    public bool Reconstruction { get; set; }
+
     /// <summary>Whether each half (or, whole, the batch: [0]) converted only finite values.</summary>
     public bool[] Finite { get; } = new bool[2];
 
