@@ -10,7 +10,9 @@ namespace Bridge.Managed.Batched;
 /// </summary>
 /// <remarks>
 /// Splitting costs a hand-off and an exchange of every gradient between the cores, so a half must be worth it: 64-32-10
-/// on digits ran 1.2–1.4× faster on two cores with halves of 8 to 16 samples, and slower (0.77×) with halves of 4.
+/// on digits ran 1.2–1.4× faster on two cores with halves of 8 to 16 samples on an idle machine, and slower (0.77×) with
+/// halves of 4. Whether a split batch's halves then do go to two cores is measured as the steps run
+/// (<see cref="CoreChoice"/>): on a busy machine, or where the exchange costs what the halves save, they stay on one.
 /// </remarks>
 internal static class BatchHalves
 {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using Bridge.Backends;
@@ -9,8 +10,8 @@ namespace Bridge.Managed.Batched;
 /// The fast path: the whole batch at once in matrix form (<see cref="Backpropagation{T}"/>), computing in T (float or
 /// double). Buffers are allocated on the first step of each batch size and reused, so training allocates nothing per
 /// step. A batch big enough to pay for it is computed in two halves (<see cref="BatchHalves"/>), one on each of two
-/// cores when the machine has them; the second core keeps its own copy of the weights (<see cref="WeightReplica{T}"/>).
-/// Either way every number is the same.
+/// cores when the machine has them and the steps' timings show that it pays (<see cref="CoreChoice"/>); the second core
+/// keeps its own copy of the weights (<see cref="WeightReplica{T}"/>). Either way every number is the same.
 /// </summary>
 internal sealed class BatchedModel<T> : IGatheringModel, IEvaluatingModel, IPairJob where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -197,12 +198,20 @@ internal sealed class BatchedModel<T> : IGatheringModel, IEvaluatingModel, IPair
         _outcome = default;
         try
         {
-            if (buffers.Split > 0) WorkerPool.Shared.RunPair(this);
+            var pool = WorkerPool.Shared;
+            // The pool's placement, when a test or a timing sets one, decides; otherwise the steps' own timings do
+            // (other passes follow what the steps found).
+            var cores = pool.Placement == WorkerPool.PairPlacement.Offered ? buffers.Cores : null;
+            bool timed = cores is not null && pass == Pass.Step;
+            bool pair = buffers.Split > 0 && (cores is null || (timed ? cores.Next() : cores.TwoCores));
+            long started = timed ? Stopwatch.GetTimestamp() : 0;
+            if (pair) pool.RunPair(this);
             else
             {
                 ((IPairJob)this).Both();
                 ((IPairJob)this).Finish(0, together: false);
             }
+            if (timed) cores!.Record(pair, Stopwatch.GetTimestamp() - started);
         }
         catch
         {

@@ -34,6 +34,7 @@ internal sealed class StepBuffers<T> where T : unmanaged, IFloatingPointIeee754<
         Halves = [new Workspace<T>(0, Split, batchSize, spec.Inputs, spec.Layers),
                   new Workspace<T>(Split, batchSize - Split, batchSize, spec.Inputs, spec.Layers)];
         HalfGradients = [new ParameterSet<T>(spec.LayerShapes()), new ParameterSet<T>(spec.LayerShapes())];
+        Cores = new CoreChoice();
     }
 
     public int BatchSize { get; }
@@ -48,6 +49,9 @@ internal sealed class StepBuffers<T> where T : unmanaged, IFloatingPointIeee754<
 
     /// <summary>Each half's own workspace, when split.</summary>
     public Workspace<T>[]? Halves { get; }
+
+    /// <summary>Whether the halves of a split batch's steps go to two cores, measured as they run; null when not split.</summary>
+    public CoreChoice? Cores { get; }
 
     /// <summary>Each half's sums of ∂E/∂W and ∂E/∂b over its samples, when split.</summary>
     public ParameterSet<T>[]? HalfGradients { get; }
