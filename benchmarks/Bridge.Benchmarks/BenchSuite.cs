@@ -79,11 +79,11 @@ public sealed class BenchSuite(bool quick, Action<string>? log = null)
         rows.Add(new BenchRow("digits epoch against the arithmetic floor", Milliseconds(managedEpoch.Best), $"floor {Milliseconds(floor)} at {Gflops(bestRate)}",
             managedEpoch.Best / floor, managedEpoch.Median / medianFloor, "-", null,
             "context, no target: the floor is the large products' rate (512-bit tiles where the processor has them), which 32-wide products of half-batches cannot reach; the gradient exchange; exp for 1,344 activations a step"));
-        // For what limits the row above: the same epoch with both halves of every batch on the calling thread, what a
-        // one-core machine does (the same numbers). No target: context.
-        rows.Add(new BenchRow("digits epoch on one core", Milliseconds(oneCoreEpoch.Best), Milliseconds(managedEpoch.Best),
-            oneCoreEpoch.Best / managedEpoch.Best, oneCoreEpoch.Median / managedEpoch.Median, "-", null,
-            "the second core's share: the hand-offs and the exchange of the halves' gradients"));
+        // The same epoch with both halves of every batch on the calling thread, what a one-core machine does (the same
+        // numbers): training as it runs must not be slower.
+        rows.Add(new BenchRow("digits epoch on one core vs as trained (two cores where the steps' timings show it pays)", Milliseconds(oneCoreEpoch.Best), Milliseconds(managedEpoch.Best),
+            oneCoreEpoch.Best / managedEpoch.Best, oneCoreEpoch.Median / managedEpoch.Median, "≥ 0.95 (two cores never slower)", oneCoreEpoch.Best / managedEpoch.Best >= 0.95,
+            "the second core's share: the hand-offs and the exchange of the halves' gradients; a trial of both ways every 1,024 steps"));
 
         if (torchStep is { } ts)
             rows.Add(new BenchRow("2-4-1 online step, f32: managed vs Bridge torch, TrainStep call", Microseconds(managedStep.Best), Microseconds(ts.Best),

@@ -48,6 +48,22 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void Each_epoch_shows_its_running_means_labelled_and_the_end_what_the_command_cost()
+    {
+        var (code, output) = Train(Digits with { Epochs = 3 });
+        Assert.True(code == ExitCodes.Agree, output);
+        Assert.Contains("Each epoch: the running mean of its steps' loss and accuracy", output);
+        Assert.Matches(@"epoch    3/3  loss [0-9.]+\s+accuracy [0-9.]+ %", output);
+        Assert.Contains("(test set evaluated whole, at the final weights)", output);
+        // What bench --time-to-accuracy reads from it.
+        var figures = Bridge.Benchmarks.TrainCommandBench.Parse(output, 3);
+        Assert.NotNull(figures);
+        Assert.True(figures.Epochs > 0 && figures.Wall >= figures.Epochs + figures.Read, $"{figures}");
+        Assert.True(figures.Peak > 0, $"{figures}");
+        Assert.Null(Bridge.Benchmarks.TrainCommandBench.Parse(output, 4));
+    }
+
+    [Fact]
     public void Cancelling_stops_with_its_own_exit_code_and_keeps_the_checkpoint()
     {
         using var cancel = new CancellationTokenSource();

@@ -43,7 +43,10 @@ public static class FashionMnist
     }
 
     /// <summary>Whether the files can be found without naming a directory.</summary>
-    public static bool IsAvailable => Locate(null, Environment.GetEnvironmentVariable) is not null;
+    public static bool IsAvailable => DefaultDirectory is not null;
+
+    /// <summary>The directory the files are read from when none is named (see the class summary); null when none holds them.</summary>
+    public static string? DefaultDirectory => Locate(null, Environment.GetEnvironmentVariable);
 
     /// <summary>
     /// The directory the files will be read from: <paramref name="directory"/> when given (whether or not it holds

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using Bridge.Backends;
 using Bridge.Catalog;
@@ -49,9 +50,22 @@ public static class TrainCommand
     {
         ComparisonPlan plan;
         IBackend backend;
+        var loading = new Stopwatch();
         try
         {
-            plan = PlanBuilder.Build(settings, loadData ?? ((name, seed) => Datasets.Load(name, seed)));
+            var load = loadData ?? ((name, seed) => Datasets.Load(name, seed));
+            plan = PlanBuilder.Build(settings, (name, seed) =>
+            {
+                loading.Start();
+                try
+                {
+                    return load(name, seed);
+                }
+                finally
+                {
+                    loading.Stop();
+                }
+            });
             backend = backendOverride ?? BackendCatalog.Get(backendName, settings.Device);
             if (resume && checkpointPath is null) throw new UsageException("--resume needs --checkpoint FILE: the checkpoint to continue from.");
             if (resume && !File.Exists(checkpointPath))
@@ -93,7 +107,7 @@ public static class TrainCommand
                 console.MarkupLine($"epoch {e.Epoch + 1,4}/{p.Epochs}  loss {TerminalReport.Format(e.Loss),-10} {metric}  [grey]{e.Elapsed.TotalMilliseconds:F0} ms[/]");
             },
         };
-        console.MarkupLine($"[bold]Training[/] {Markup.Escape(plan.Spec.Describe())} on {Markup.Escape(backend.Name)}; data {Markup.Escape(plan.Train.Name)} ({Markup.Escape(plan.DescribeSamples())})");
+        console.MarkupLine($"[bold]Training[/] {Markup.Escape(plan.Spec.Describe())} on {Markup.Escape(backend.Name)}; data {Markup.Escape(plan.Train.Name)} ({Markup.Escape(plan.DescribeSamples())}, read in {Seconds(loading.Elapsed)})");
         console.MarkupLine("[grey]Each epoch: the running mean of its steps' loss" + (plan.Train.IsClassification && plan.Spec is not Autoencoder ? " and accuracy" : "") +
                            " (each batch measured before its update, as Keras reports them), and the time its steps took.[/]");
         try
@@ -124,6 +138,7 @@ public static class TrainCommand
                 WeightFile.Save(model.GetWeights(), savePath, new Dictionary<string, string> { ["spec"] = plan.Spec.Describe(), ["backend"] = backend.Name });
                 console.MarkupLine($"weights: [blue]{Markup.Escape(savePath)}[/]");
             }
+            console.MarkupLine($"[grey]{Markup.Escape(ProcessFigures())}[/]");
             return ExitCodes.Agree;
         }
         catch (TrainingCancelledException e)
@@ -149,4 +164,15 @@ public static class TrainCommand
     }
 
     private static string Finished(int epochs) => epochs == 1 ? "1 epoch" : $"{epochs} epochs";
+
+    private static string Seconds(TimeSpan time) => $"{time.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)} s";
+
+    /// <summary>What the whole command cost: the time since the process started, and its peak resident memory where the system tells it.</summary>
+    internal static string ProcessFigures()
+    {
+        using var self = Process.GetCurrentProcess();
+        string figures = $"{Seconds(DateTime.Now - self.StartTime)} since the command started";
+        long peak = self.PeakWorkingSet64;
+        return peak > 0 ? figures + $", peak memory {(peak >> 20).ToString(CultureInfo.InvariantCulture)} MB" : figures;
+    }
 }
