@@ -93,6 +93,16 @@ public sealed class GatheringTests
             Assert.Equal(Bits(fromValues.GetWeights().Flatten()), Bits(fromBytes.GetWeights().Flatten()));
             Assert.Equal(Bits(byValues.Losses()), Bits(byBytes.Losses()));
             Assert.Equal(byValues.Epochs.Select(e => e.RunningAccuracy), byBytes.Epochs.Select(e => e.RunningAccuracy));
+
+            // A subset of bytes picks its rows from the same bytes, and a subset of it from those.
+            int[] picked = [.. Enumerable.Range(5, 130).Reverse()];
+            var bytesSubset = bytes.Subset(picked).Subset([.. Enumerable.Range(0, 120).Where(i => i % 3 != 1)]);
+            var valuesSubset = doubles.Subset(picked).Subset([.. Enumerable.Range(0, 120).Where(i => i % 3 != 1)]);
+            Assert.Equal(Bits(valuesSubset.Features.Data), Bits(bytesSubset.Features.Data));
+            byBytes = Trainer.Fit(fromBytes, bytesSubset, options);
+            byValues = Trainer.Fit(fromValues, valuesSubset, options);
+            Assert.Equal(Bits(fromValues.GetWeights().Flatten()), Bits(fromBytes.GetWeights().Flatten()));
+            Assert.Equal(Bits(byValues.Losses()), Bits(byBytes.Losses()));
         }
     }
 

@@ -5,11 +5,16 @@ namespace Bridge.Backends;
 /// images, the bytes themselves and the scale that makes a byte its value (value = byte × scale, multiplied in float64:
 /// exactly the number a float64 matrix of the same images holds). Held as bytes, Fashion-MNIST's 60,000 images take
 /// 47 MB instead of 376 MB as float64, reading them is decompressing them, and a backend converts the rows each step
-/// reads straight into its own precision: the same numbers as from the float64 matrix, in either precision.
+/// reads straight into its own precision: the same numbers as from the float64 matrix, in either precision. A subset
+/// of bytes picks rows of the same bytes by index instead of copying them (splitting off a test set touches no pixel);
+/// it keeps all of them alive.
 /// </summary>
 public sealed class FeatureRows
 {
     private readonly byte[]? _bytes;
+
+    /// <summary>For a subset of bytes, the row of <see cref="Bytes"/> each of its rows is; null when they are all, in order.</summary>
+    private readonly int[]? _picked;
 
     /// <summary>Rows of float64 values: the matrix itself, not a copy.</summary>
     public FeatureRows(Matrix values)
@@ -20,12 +25,13 @@ public sealed class FeatureRows
         Cols = values.Cols;
     }
 
-    private FeatureRows(int rows, int cols, byte[] bytes, double scale)
+    private FeatureRows(int rows, int cols, byte[] bytes, double scale, int[]? picked)
     {
         Rows = rows;
         Cols = cols;
         _bytes = bytes;
         Scale = scale;
+        _picked = picked;
     }
 
     /// <summary>
@@ -39,7 +45,7 @@ public sealed class FeatureRows
         if (bytes.Length != (long)rows * cols)
             throw new ArgumentException($"{rows} rows of {cols} bytes need {(long)rows * cols} bytes, got {bytes.Length}.", nameof(bytes));
         if (!double.IsFinite(scale)) throw new ArgumentException($"The scale must be finite, got {scale}.", nameof(scale));
-        return new FeatureRows(rows, cols, bytes, scale);
+        return new FeatureRows(rows, cols, bytes, scale, null);
     }
 
     public int Rows { get; }
@@ -52,14 +58,29 @@ public sealed class FeatureRows
     /// <summary>Whether the rows are held as bytes (see <see cref="Bytes"/> and <see cref="Scale"/>).</summary>
     public bool HoldsBytes => _bytes is not null;
 
-    /// <summary>The bytes, row-major, when the rows are held as bytes; empty otherwise.</summary>
+    /// <summary>
+    /// The bytes, row-major, when the rows are held as bytes (empty otherwise): Cols of them per row, row
+    /// <see cref="ByteRowOf"/>(r) for row r (a subset picks its rows from bytes it shares with the set it came from).
+    /// </summary>
     public ReadOnlySpan<byte> Bytes => _bytes;
 
     /// <summary>What one byte is worth: value = byte × Scale (0 when the rows are float64 values).</summary>
     public double Scale { get; }
 
-    /// <summary>The memory the rows take.</summary>
-    public long SizeInBytes => _bytes?.LongLength ?? (long)Rows * Cols * sizeof(double);
+    /// <summary>The row of <see cref="Bytes"/> that holds row <paramref name="row"/>.</summary>
+    public int ByteRowOf(int row)
+    {
+        if ((uint)row >= (uint)Rows) throw new ArgumentOutOfRangeException(nameof(row), $"Row {row} is outside 0..{Rows - 1}.");
+        return _picked is null ? row : _picked[row];
+    }
+
+    /// <summary>The rows of <see cref="Bytes"/> that hold <paramref name="rows"/>, into <paramref name="byteRows"/>; the caller checks the indices.</summary>
+    public void ByteRowsOf(ReadOnlySpan<int> rows, Span<int> byteRows)
+    {
+        if (_picked is null) rows.CopyTo(byteRows);
+        else
+            for (int k = 0; k < rows.Length; k++) byteRows[k] = _picked[rows[k]];
+    }
 
     /// <summary>The value at (<paramref name="row"/>, <paramref name="col"/>), in float64.</summary>
     public double this[int row, int col]
@@ -69,7 +90,7 @@ public sealed class FeatureRows
             if (Values is { } values) return values[row, col];
             if ((uint)row >= (uint)Rows || (uint)col >= (uint)Cols)
                 throw new ArgumentOutOfRangeException(nameof(row), $"({row}, {col}) is outside {Rows}×{Cols} rows.");
-            return _bytes![row * Cols + col] * Scale;
+            return _bytes![ByteRowOf(row) * Cols + col] * Scale;
         }
     }
 
@@ -82,23 +103,26 @@ public sealed class FeatureRows
             values.Data.AsSpan(row * Cols, Cols).CopyTo(target);
             return;
         }
-        var bytes = _bytes.AsSpan(row * Cols, Cols);
+        var bytes = _bytes.AsSpan(ByteRowOf(row) * Cols, Cols);
         target = target[..Cols];
         for (int c = 0; c < bytes.Length; c++) target[c] = bytes[c] * Scale;
     }
 
-    /// <summary>The rows named by <paramref name="indices"/>, in that order, held as these are.</summary>
+    /// <summary>
+    /// The rows named by <paramref name="indices"/>, in that order, held as these are: float64 values copied, bytes
+    /// picked from the same bytes by index.
+    /// </summary>
     public FeatureRows SelectRows(ReadOnlySpan<int> indices)
     {
         if (Values is { } values) return new FeatureRows(values.SelectRows(indices));
-        var selected = new byte[(long)indices.Length * Cols];
+        var picked = new int[indices.Length];
         for (int k = 0; k < indices.Length; k++)
         {
             int row = indices[k];
             if ((uint)row >= (uint)Rows) throw new ArgumentOutOfRangeException(nameof(indices), $"Row {row} is outside 0..{Rows - 1}.");
-            _bytes.AsSpan(row * Cols, Cols).CopyTo(selected.AsSpan(k * Cols, Cols));
+            picked[k] = _picked is null ? row : _picked[row];
         }
-        return new FeatureRows(indices.Length, Cols, selected, Scale);
+        return new FeatureRows(indices.Length, Cols, _bytes!, Scale, picked);
     }
 
     /// <summary>The values as a float64 matrix: the one held, or, for bytes, a new one each call.</summary>
@@ -107,8 +131,13 @@ public sealed class FeatureRows
         if (Values is { } values) return values;
         var matrix = new Matrix(Rows, Cols);
         var data = matrix.Data;
-        var bytes = _bytes!;
-        for (int i = 0; i < data.Length; i++) data[i] = bytes[i] * Scale;
+        double scale = Scale;
+        for (int row = 0; row < Rows; row++)
+        {
+            var bytes = _bytes.AsSpan(ByteRowOf(row) * Cols, Cols);
+            var converted = data.AsSpan(row * Cols, Cols);
+            for (int c = 0; c < bytes.Length; c++) converted[c] = bytes[c] * scale;
+        }
         return matrix;
     }
 

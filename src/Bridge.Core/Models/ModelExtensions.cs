@@ -1,3 +1,5 @@
+using Bridge.Backends;
+
 namespace Bridge;
 
 /// <summary>The Keras-style verbs on any backend's model: Fit, Evaluate, Predict, and the autoencoder's and perceptron's own.</summary>
@@ -32,6 +34,31 @@ public static class ModelExtensions
         return new Evaluation(loss,
             Metrics.Accuracy(outputs, batch.Labels, Trainer.ThresholdOf(model.Spec)), null,
             ConfusionMatrix.From(outputs, batch.Labels, data.ClassCount, data.ClassNames, Trainer.ThresholdOf(model.Spec)));
+    }
+
+    /// <summary>
+    /// Loss and accuracy (classifiers) or reconstruction error (autoencoders) on a whole set, as <see cref="Evaluate"/>
+    /// gives them but without the confusion matrix: computed by the model itself, a slice of rows at a time in its own
+    /// precision and buffers, where it can (<see cref="IEvaluatingModel"/>; the managed engine), so a large set is neither
+    /// copied to float64 nor run forward in one piece. The accuracy is exactly <see cref="Evaluate"/>'s, the loss to the
+    /// last bits (it is summed in slices).
+    /// </summary>
+    public static Evaluation Measure(this IModel model, Dataset data)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        if (model is not IEvaluatingModel evaluating)
+        {
+            var batch = data.ToBatch(model.Spec);
+            var outputs = model.Forward(batch.Inputs);
+            double loss = LossFunctions.Batch(model.Spec.Loss, outputs, batch.Targets, batch.LabelSpan);
+            if (model.Spec is Autoencoder) return new Evaluation(loss, null, Metrics.MeanSquaredError(outputs, batch.Targets), null);
+            return new Evaluation(loss, batch.Labels is null ? null : Metrics.Accuracy(outputs, batch.Labels, Trainer.ThresholdOf(model.Spec)), null, null);
+        }
+        data.EnsureFits(model.Spec);
+        bool autoencoder = model.Spec is Autoencoder;
+        var result = evaluating.EvaluateRows(data.FeatureRows, data.TargetsFor(model.Spec), autoencoder ? null : data.Labels, autoencoder);
+        return new Evaluation(result.Loss, result.Accuracy, result.ReconstructionError, null);
     }
 
     /// <summary>The predicted class of every row (the perceptron: 1 where it fires).</summary>

@@ -25,8 +25,9 @@ public static class Trainer
         options.Validate();
         var spec = model.Spec;
         var assembler = new BatchAssembler(data, spec, options.BatchSize);
-        var trainingSet = options.EvaluateEachEpoch ? Measurer(model, data) : null;
-        var validationSet = options.Validation is { } validation ? Measurer(model, validation) : null;
+        var trainingSet = options.EvaluateEachEpoch ? data : null;
+        var validationSet = options.Validation;
+        validationSet?.EnsureFits(spec);
 
         var history = new History();
         var order = new int[data.Count];
@@ -118,40 +119,13 @@ public static class Trainer
         return Fit(model, data, options with { InitialEpoch = checkpoint.Position.EpochsCompleted }, cancellation);
     }
 
-    private static EpochRecord Evaluate(IModel model, int epoch, double stepLoss, Func<RowsEvaluation>? training,
-        Func<RowsEvaluation>? validation, TimeSpan elapsed)
+    private static EpochRecord Evaluate(IModel model, int epoch, double stepLoss, Dataset? training, Dataset? validation, TimeSpan elapsed)
     {
-        var trained = training?.Invoke();
-        var validated = validation?.Invoke();
+        // By the model itself, a slice at a time in its own buffers, where it can; else one forward pass over the set.
+        var trained = training is null ? null : model.Measure(training);
+        var validated = validation is null ? null : model.Measure(validation);
         return new EpochRecord(epoch, stepLoss, trained?.Loss, trained?.Accuracy, trained?.ReconstructionError,
             validated?.Loss, validated?.Accuracy, elapsed);
-    }
-
-    /// <summary>
-    /// How to evaluate <paramref name="data"/> after an epoch: by the model itself, a slice at a time in its own
-    /// buffers, where it can (<see cref="IEvaluatingModel"/>); else by one forward pass over the whole set.
-    /// </summary>
-    private static Func<RowsEvaluation> Measurer(IModel model, Dataset data)
-    {
-        var spec = model.Spec;
-        data.EnsureFits(spec);
-        if (model is IEvaluatingModel evaluating)
-        {
-            var targets = data.TargetsFor(spec);
-            var labels = spec is Autoencoder ? null : data.Labels;
-            return () => evaluating.EvaluateRows(data.FeatureRows, targets, labels, reconstruction: spec is Autoencoder);
-        }
-        var batch = data.ToBatch(spec);
-        return () => Measure(model, batch);
-    }
-
-    private static RowsEvaluation Measure(IModel model, Batch batch)
-    {
-        var outputs = model.Forward(batch.Inputs);
-        double loss = LossFunctions.Batch(model.Spec.Loss, outputs, batch.Targets, batch.LabelSpan);
-        if (model.Spec is Autoencoder) return new(loss, null, Metrics.MeanSquaredError(outputs, batch.Targets));
-        if (batch.Labels is not null) return new(loss, Metrics.Accuracy(outputs, batch.Labels, ThresholdOf(model.Spec)), null);
-        return new(loss, null, null);
     }
 
     internal static double ThresholdOf(ModelSpec spec) => Metrics.ClassThreshold(spec);

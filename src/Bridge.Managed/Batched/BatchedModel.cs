@@ -379,6 +379,7 @@ internal sealed class BatchedModel<T> : IGatheringModel, IEvaluatingModel, IPair
         var buffers = BuffersFor(rows.Length);
         // Copied: the part on the other core reads them after this call's span is gone.
         rows.CopyTo(buffers.Rows);
+        if (inputs.HoldsBytes) inputs.ByteRowsOf(rows, buffers.ByteRows);
         buffers.Source = new StepSource(inputs, null, targets, labels, ChecksTargets: Spec.Loss != Bridge.Loss.CategoricalCrossEntropy, "the data");
         return buffers;
     }
@@ -395,7 +396,7 @@ internal sealed class BatchedModel<T> : IGatheringModel, IEvaluatingModel, IPair
             // Bytes times a scale that stays finite in T (checked before) are finite.
             bool finite = true;
             if (data.Values is { } values) finite = RowGather<T>.Convert(values.Data, width, rows, work.Inputs);
-            else RowGather<T>.ConvertBytes(data.Bytes, data.Scale, width, rows, work.Inputs);
+            else RowGather<T>.ConvertBytes(data.Bytes, data.Scale, width, buffers.ByteRows.AsSpan(first, count), work.Inputs);
             if (source.ChecksTargets) finite &= RowGather<T>.Convert(source.Targets.Data, outputs, rows, work.Targets);
             if (source.Labels is { } labels)
                 for (int k = 0; k < count; k++) work.Labels[k] = labels[rows[k]];

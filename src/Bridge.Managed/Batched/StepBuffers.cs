@@ -28,6 +28,7 @@ internal sealed class StepBuffers<T> where T : unmanaged, IFloatingPointIeee754<
     {
         BatchSize = batchSize;
         Rows = new int[batchSize];
+        ByteRows = new int[batchSize];
         Whole = new Workspace<T>(0, batchSize, batchSize, spec.Inputs, spec.Layers);
         Split = BatchHalves.SplitAt(spec, batchSize);
         if (Split == 0) return;
@@ -44,6 +45,9 @@ internal sealed class StepBuffers<T> where T : unmanaged, IFloatingPointIeee754<
 
     /// <summary>The data set's rows of the current step, when it reads rows (copied: the other core reads them).</summary>
     public int[] Rows { get; }
+
+    /// <summary>Where those rows are in the bytes of a data set held as bytes (a subset picks its rows from shared bytes).</summary>
+    public int[] ByteRows { get; }
 
     public Workspace<T> Whole { get; }
 

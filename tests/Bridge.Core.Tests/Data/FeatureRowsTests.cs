@@ -21,7 +21,7 @@ public class FeatureRowsTests : IDisposable
         _dir.Write("t10k-labels-idx1-ubyte.gz", TempDirectory.Gzip(IdxBytes.Labels(1, 2, 3, 4, 5)));
         var data = Mnist.Load(_dir.Path, DataSplit.Test);
         Assert.True(data.FeatureRows.HoldsBytes);
-        Assert.Equal(5 * 12, data.FeatureRows.SizeInBytes);
+        Assert.Equal(5 * 12, data.FeatureRows.Bytes.Length);
         var expected = Idx.Read(_dir.Path + "/t10k-images-idx3-ubyte.gz").ToMatrix(1.0 / 255);
         Assert.Equal(Bits(expected.Data), Bits(data.Features.Data));
         Assert.Same(data.Features, data.Features);
@@ -38,7 +38,13 @@ public class FeatureRowsTests : IDisposable
         var data = Dataset.Classification("bytes", rows, [0, 1, 0, 1], 2);
         var subset = data.Subset([3, 0]);
         Assert.True(subset.FeatureRows.HoldsBytes);
-        Assert.Equal([30, 31, 255, 0, 1, 2], subset.FeatureRows.Bytes.ToArray());
+        // The subset picks rows of the same bytes; a subset of it picks from them too.
+        Assert.True(subset.FeatureRows.Bytes == rows.Bytes);
+        Assert.Equal([3, 0], new[] { subset.FeatureRows.ByteRowOf(0), subset.FeatureRows.ByteRowOf(1) });
+        var ofSubset = subset.FeatureRows.SelectRows([1, 1, 0]);
+        var byteRows = new int[3];
+        ofSubset.ByteRowsOf([0, 1, 2], byteRows);
+        Assert.Equal([0, 0, 3], byteRows);
         Assert.Equal(0.5, subset.FeatureRows.Scale);
         Assert.Equal([1, 0], subset.Labels!);
         var row = new double[3];
@@ -47,6 +53,8 @@ public class FeatureRowsTests : IDisposable
         Assert.Equal(Matrix.FromRows([15, 15.5, 127.5], [0, 0.5, 1]).Data, subset.Features.Data);
         Assert.Throws<ArgumentOutOfRangeException>(() => rows.CopyRow(4, row));
         Assert.Throws<ArgumentOutOfRangeException>(() => rows.SelectRows([0, 4]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => subset.FeatureRows.SelectRows([2]));
+        Assert.Equal(Matrix.FromRows([0, 0.5, 1], [0, 0.5, 1], [15, 15.5, 127.5]).Data, ofSubset.AsMatrix().Data);
     }
 
     [Fact]

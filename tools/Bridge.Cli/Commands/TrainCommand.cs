@@ -127,7 +127,8 @@ public static class TrainCommand
                 Trainer.Resume(model, plan.Train, options, checkpointPath, cancellation);
             }
             else Trainer.Fit(model, plan.Train, options, cancellation);
-            var evaluation = model.Evaluate(plan.Test ?? plan.Train);
+            // The whole set at the final weights; by the engine itself where it can, with no float64 copy of the set.
+            var evaluation = model.Measure(plan.Test ?? plan.Train);
             string set = plan.Test is null ? "training set" : "test set";
             console.MarkupLine(evaluation.Accuracy is double accuracy
                 ? $"[green]{set} accuracy {accuracy.ToString("P2", CultureInfo.InvariantCulture)}[/], loss {TerminalReport.Format(evaluation.Loss)}"
