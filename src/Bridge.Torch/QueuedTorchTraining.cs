@@ -38,16 +38,16 @@ internal sealed class QueuedTorchTraining : IQueuedTraining
     private (Tensor[][] Slots, long Steps) _optimizerState;
     private bool _disposed;
 
-    public QueuedTorchTraining(TorchModel model, Matrix inputs, Matrix targets, int[]? labels)
+    public QueuedTorchTraining(TorchModel model, FeatureRows inputs, Matrix targets, int[]? labels)
     {
-        InputChecks.ResidentData(model.Spec, inputs, targets, labels, model.ReadsTargets);
+        InputChecks.ResidentRows(model.Spec, inputs, targets, labels, model.ReadsTargets);
         _model = model;
         _rows = inputs.Rows;
         using (torch.NewDisposeScope())
         {
-            _inputs = TorchTensors.FromMatrix(inputs, model.DType, model.TorchDevice).DetachFromDisposeScope();
+            _inputs = TorchTensors.FromRows(inputs, model.DType, model.TorchDevice).DetachFromDisposeScope();
             if (model.ReadsTargets)
-                _targets = ReferenceEquals(targets, inputs) ? _inputs : TorchTensors.FromMatrix(targets, model.DType, model.TorchDevice).DetachFromDisposeScope();
+                _targets = ReferenceEquals(targets, inputs.Values) ? _inputs : TorchTensors.FromMatrix(targets, model.DType, model.TorchDevice).DetachFromDisposeScope();
             else _labels = TorchTensors.Indices(labels, model.TorchDevice).DetachFromDisposeScope();
         }
         TakeSnapshot();

@@ -17,7 +17,7 @@ namespace Bridge.Torch;
 /// coefficients) are owned by the model and its optimizer and live until they are disposed with it, and
 /// TorchSharp overloads that make a Scalar of their own (<c>a + b</c>, <c>add(b)</c>, <c>square()</c>) are not used.
 /// See <see cref="DeviceOptimizer"/> for why.</para>
-/// <para>Training through the <see cref="Trainer"/> goes through <see cref="BeginQueuedTraining"/>: the data set is
+/// <para>Training through the <see cref="Trainer"/> goes through <see cref="BeginQueuedTraining(FeatureRows, Matrix, int[])"/>: the data set is
 /// copied to the device once per fit and steps are queued without reading anything back (see
 /// <see cref="QueuedTorchTraining"/>).</para>
 /// </summary>
@@ -119,7 +119,11 @@ internal sealed class TorchModel : IQueuedTrainingModel
         return result;
     }
 
-    public IQueuedTraining BeginQueuedTraining(Matrix inputs, Matrix targets, int[]? labels)
+    public IQueuedTraining BeginQueuedTraining(Matrix inputs, Matrix targets, int[]? labels) =>
+        BeginQueuedTraining(new FeatureRows(inputs), targets, labels);
+
+    /// <summary>Copies the data set to the device, bytes of images converted straight into the tensor (no float64 copy).</summary>
+    public IQueuedTraining BeginQueuedTraining(FeatureRows inputs, Matrix targets, int[]? labels)
     {
         ThrowIfUnsettled();
         if (_queued is not null) throw new InvalidOperationException("This model is already training on a resident data set; dispose that first.");

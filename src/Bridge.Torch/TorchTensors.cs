@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Bridge.Backends;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -14,6 +15,43 @@ internal static class TorchTensors
 
     public static Tensor FromMatrix(Matrix m, ScalarType dtype, Device device) =>
         FromValues(m.Data, [m.Rows, m.Cols], dtype, device);
+
+    /// <summary>
+    /// A data set's rows as a [rows, cols] tensor: float64 values as <see cref="FromMatrix"/>; bytes written straight into
+    /// the tensor's memory, each byte × scale in float64 rounded to the dtype (the values of the float64 matrix).
+    /// </summary>
+    public static Tensor FromRows(FeatureRows rows, ScalarType dtype, Device device)
+    {
+        if (rows.Values is { } values) return FromMatrix(values, dtype, device);
+        long bytes = (long)rows.Rows * rows.Cols * (dtype == ScalarType.Float32 ? sizeof(float) : sizeof(double));
+        if (bytes > int.MaxValue) return FromMatrix(rows.AsMatrix(), dtype, device);
+        var host = torch.empty([rows.Rows, rows.Cols], dtype, torch.CPU);
+        var source = rows.Bytes;
+        int cols = rows.Cols;
+        double scale = rows.Scale;
+        if (dtype == ScalarType.Float32)
+        {
+            var floats = MemoryMarshal.Cast<byte, float>(host.bytes);
+            for (int r = 0; r < rows.Rows; r++)
+            {
+                var row = source.Slice(rows.ByteRowOf(r) * cols, cols);
+                var target = floats.Slice(r * cols, cols);
+                for (int c = 0; c < cols; c++) target[c] = (float)(row[c] * scale);
+            }
+        }
+        else
+        {
+            var doubles = MemoryMarshal.Cast<byte, double>(host.bytes);
+            for (int r = 0; r < rows.Rows; r++)
+            {
+                var row = source.Slice(rows.ByteRowOf(r) * cols, cols);
+                var target = doubles.Slice(r * cols, cols);
+                for (int c = 0; c < cols; c++) target[c] = row[c] * scale;
+            }
+        }
+        if (device.type == DeviceType.CPU) return DeviceTransfers.Written(host);
+        using (host) return DeviceTransfers.Written(host.to(device));
+    }
 
     public static Tensor FromValues(double[] values, long[] shape, ScalarType dtype, Device device)
     {

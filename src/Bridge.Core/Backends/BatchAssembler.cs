@@ -75,7 +75,7 @@ public sealed class BatchAssembler
     /// corruption is drawn into the assembled copy of each batch).
     /// </summary>
     public IQueuedTraining? BeginQueuedTraining(IModel model) =>
-        model is IQueuedTrainingModel queued && _corruption.IsNone ? queued.BeginQueuedTraining(_data.Features, _targets, _labels) : null;
+        model is IQueuedTrainingModel queued && _corruption.IsNone ? queued.BeginQueuedTraining(_data.FeatureRows, _targets, _labels) : null;
 
     /// <summary>The number of samples in step <paramref name="step"/> (the last one of an epoch may be smaller).</summary>
     public int CountOf(int step) => Math.Min(BatchSize, _data.Count - step * BatchSize);

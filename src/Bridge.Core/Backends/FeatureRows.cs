@@ -125,10 +125,16 @@ public sealed class FeatureRows
         return new FeatureRows(indices.Length, Cols, _bytes!, Scale, picked);
     }
 
-    /// <summary>The values as a float64 matrix: the one held, or, for bytes, a new one each call.</summary>
-    public Matrix AsMatrix()
+    /// <summary>
+    /// The values as a float64 matrix: the one held, or, for bytes, one made at the first call and kept (eight times the
+    /// bytes' memory: what only code that needs float64 values asks for).
+    /// </summary>
+    public Matrix AsMatrix() => Values ?? (_matrix ??= ToMatrix());
+
+    private Matrix? _matrix;
+
+    private Matrix ToMatrix()
     {
-        if (Values is { } values) return values;
         var matrix = new Matrix(Rows, Cols);
         var data = matrix.Data;
         double scale = Scale;

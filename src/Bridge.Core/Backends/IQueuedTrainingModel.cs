@@ -16,6 +16,14 @@ public interface IQueuedTrainingModel : IModel
     /// is checked before anything changes (<see cref="InputChecks.Rows"/> and finiteness of what is copied).
     /// </summary>
     IQueuedTraining BeginQueuedTraining(Matrix inputs, Matrix targets, int[]? labels);
+
+    /// <summary>
+    /// The same from a data set's features as it holds them (<see cref="Dataset.FeatureRows"/>): a model that copies the
+    /// bytes of images to its device itself takes them so, without a float64 copy of the set; any other gets the float64
+    /// values (the held matrix, or the one made from the bytes).
+    /// </summary>
+    IQueuedTraining BeginQueuedTraining(FeatureRows inputs, Matrix targets, int[]? labels) =>
+        BeginQueuedTraining(inputs.AsMatrix(), targets, labels);
 }
 
 /// <summary>One fit's queued steps on a data set resident on the device. Disposing it releases the device copy.</summary>

@@ -61,17 +61,27 @@ public static class InputChecks
     }
 
     /// <summary>
-    /// A data set as <see cref="IQueuedTrainingModel.BeginQueuedTraining"/> takes it: the shapes and labels of
+    /// A data set as <see cref="IQueuedTrainingModel.BeginQueuedTraining(Matrix, Matrix, int[])"/> takes it: the shapes and labels of
     /// <see cref="Rows"/> for every row, and finite inputs, and finite targets where the loss reads them.
     /// </summary>
     public static void ResidentData(ModelSpec spec, Matrix inputs, Matrix targets, int[]? labels, bool readsTargets)
     {
         ArgumentNullException.ThrowIfNull(inputs);
+        ResidentRows(spec, new FeatureRows(inputs), targets, labels, readsTargets);
+    }
+
+    /// <summary>
+    /// The same for a data set's features as it holds them: float64 values are checked for finiteness as above; bytes
+    /// times a finite scale are finite.
+    /// </summary>
+    public static void ResidentRows(ModelSpec spec, FeatureRows inputs, Matrix targets, int[]? labels, bool readsTargets)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
         var all = new int[inputs.Rows];
         for (int i = 0; i < all.Length; i++) all[i] = i;
-        Rows(spec, new FeatureRows(inputs), targets, labels, all);
-        if (inputs.FirstNonFinite() is (int row, int col))
-            throw new ArgumentException($"Input row {row}, column {col} of the data is {inputs[row, col]} (NaN or infinite).");
+        Rows(spec, inputs, targets, labels, all);
+        if (inputs.Values?.FirstNonFinite() is (int row, int col))
+            throw new ArgumentException($"Input row {row}, column {col} of the data is {inputs.Values[row, col]} (NaN or infinite).");
         if (readsTargets && targets.FirstNonFinite() is (int trow, int tcol))
             throw new ArgumentException($"Target row {trow}, column {tcol} of the data is {targets[trow, tcol]} (NaN or infinite).");
     }

@@ -18,7 +18,6 @@ public sealed class Dataset
     {
         Name = name;
         FeatureRows = features;
-        _features = features.Values;
         Labels = labels;
         ClassCount = classCount;
         ClassNames = classNames;
@@ -26,13 +25,13 @@ public sealed class Dataset
         Image = image;
     }
 
-    private Matrix? _features, _oneHot, _labelColumn;
+    private Matrix? _oneHot, _labelColumn;
 
     public string Name { get; }
 
     /// <summary>[samples, features], in float64.</summary>
     /// <remarks>For a set held as bytes, made at the first use and kept (eight times the bytes' memory).</remarks>
-    public Matrix Features => _features ??= FeatureRows.AsMatrix();
+    public Matrix Features => FeatureRows.AsMatrix();
 
     /// <summary>The features as the set holds them: float64 values, or the bytes of 8-bit images (what training reads).</summary>
     public FeatureRows FeatureRows { get; }

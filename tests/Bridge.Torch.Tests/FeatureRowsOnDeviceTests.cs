@@ -1,0 +1,52 @@
+using Bridge.Backends;
+using Bridge.Testing;
+using TorchSharp;
+
+namespace Bridge.Torch.Tests;
+
+/// <summary>
+/// A data set held as bytes crosses to the device as the values of its float64 matrix, rounded to the dtype (no float64
+/// copy of the set on the way), subsets too; and queued training on it gives what training on those values gives.
+/// </summary>
+public sealed class FeatureRowsOnDeviceTests
+{
+    private static Dataset Bytes(int samples, int width, ulong seed)
+    {
+        var rng = new Rng(seed);
+        var pixels = new byte[samples * width];
+        for (int i = 0; i < pixels.Length; i++) pixels[i] = (byte)rng.NextInt(256);
+        var labels = Enumerable.Range(0, samples).Select(_ => rng.NextInt(3)).ToArray();
+        return Dataset.Classification("bytes", FeatureRows.FromBytes(samples, width, pixels, 1.0 / 255), labels, 3);
+    }
+
+    [Theory]
+    [InlineData(torch.ScalarType.Float32)]
+    [InlineData(torch.ScalarType.Float64)]
+    public void Bytes_become_the_tensor_of_their_float64_values(torch.ScalarType dtype)
+    {
+        var data = Bytes(40, 13, 3).Subset([.. Enumerable.Range(0, 40).Reverse().Where(i => i % 4 != 0)]);
+        Assert.True(data.FeatureRows.HoldsBytes);
+        using var fromBytes = TorchTensors.FromRows(data.FeatureRows, dtype, torch.CPU);
+        using var fromValues = TorchTensors.FromMatrix(data.Features, dtype, torch.CPU);
+        Assert.Equal(fromValues.shape, fromBytes.shape);
+        Assert.Equal(TorchTensors.ToDoubles(fromValues).Select(BitConverter.DoubleToInt64Bits), TorchTensors.ToDoubles(fromBytes).Select(BitConverter.DoubleToInt64Bits));
+    }
+
+    [Fact]
+    public void Queued_training_on_bytes_gives_what_training_on_their_values_gives()
+    {
+        var bytes = Bytes(90, 13, 5);
+        var values = Dataset.Classification("values", bytes.Features.Clone(), bytes.Labels!, 3);
+        var spec = new Mlp(13, new Dense(6, Activation.Tanh), new Dense(3, Activation.Softmax)) { Precision = Precision.Float32, Optimizer = new Adam(0.01) };
+        var options = new TrainingOptions { Epochs = 2, BatchSize = 16, Seed = 2, EvaluateEachEpoch = false };
+        var torchBackend = new TorchBackend();
+        using var onBytes = torchBackend.Build(spec, 1);
+        using var onValues = torchBackend.Build(spec, 1);
+        Trainer.Fit(onBytes, bytes, options);
+        Trainer.Fit(onValues, values, options);
+        double difference = Agreement.RelativeError(onValues.GetWeights(), onBytes.GetWeights());
+        Assert.True(difference < 1e-5, $"weights differ by {difference}");
+        using var untrained = torchBackend.Build(spec, 1);
+        Assert.True(Agreement.RelativeError(untrained.GetWeights(), onBytes.GetWeights()) > 1e-3, "training changed nothing");
+    }
+}
