@@ -144,7 +144,14 @@ internal static class WireFormat
         w.Write(result.Loss);
         w.Write(result.Applied);
         w.WriteNullableString(result.NonFiniteLayer);
+        // The samples the step classified right, or -1 where it did not count them.
+        w.Write(result.Correct ?? -1);
     }
 
-    public static StepResult ReadStepResult(this BinaryReader r) => new(r.ReadDouble(), r.ReadBoolean(), r.ReadNullableString());
+    public static StepResult ReadStepResult(this BinaryReader r)
+    {
+        var result = new StepResult(r.ReadDouble(), r.ReadBoolean(), r.ReadNullableString());
+        int correct = r.ReadInt32();
+        return correct < 0 ? result : result with { Correct = correct };
+    }
 }

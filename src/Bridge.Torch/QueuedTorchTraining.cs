@@ -31,6 +31,7 @@ internal sealed class QueuedTorchTraining : IQueuedTraining
     private readonly Tensor? _targets, _labels;
     private readonly int _rows;
     private readonly List<Tensor> _losses = [];
+    private readonly List<Tensor> _corrects = [];
     private readonly List<(Tensor Order, int Start, int Count)> _journal = [];
     private readonly List<Tensor> _orders = [];
     private Tensor? _order;
@@ -71,11 +72,13 @@ internal sealed class QueuedTorchTraining : IQueuedTraining
         if (_order is null) throw new InvalidOperationException("BeginEpoch first: a step is a slice of the epoch's order.");
         InputChecks.StepSlice(start, count, _rows);
         using var scope = torch.NewDisposeScope();
-        var loss = LossOn(_order, start, count);
+        var loss = LossOn(_order, start, count, out var correct);
         _model.ZeroGradients();
         loss.backward();
         _model.UpdateParameters();
         _losses.Add(loss.detach().DetachFromDisposeScope());
+        // Counted before the update, with the loss; read with it when the steps settle.
+        if (correct is not null) _corrects.Add(correct.DetachFromDisposeScope());
         _journal.Add((_order, start, count));
     }
 
@@ -84,22 +87,28 @@ internal sealed class QueuedTorchTraining : IQueuedTraining
         ThrowIfDisposed();
         if (_losses.Count == 0) return [];
         double[] values;
+        int queued = _losses.Count;
+        bool counted = _corrects.Count == queued;
         using (var scope = torch.NewDisposeScope())
         {
             var finite = torch.stack(_model.Parameters.Select(p => p.isfinite().all()).ToArray()).all();
             var losses = torch.stack(_losses).to_type(ScalarType.Float64);
-            values = DeviceTransfers.ReadDoubles(torch.cat([losses, finite.reshape(1).to_type(ScalarType.Float64)]));
+            var parts = new List<Tensor> { losses, finite.reshape(1).to_type(ScalarType.Float64) };
+            if (counted) parts.Add(torch.stack(_corrects).to_type(ScalarType.Float64));
+            values = DeviceTransfers.ReadDoubles(torch.cat(parts.ToArray()));
         }
-        int queued = _losses.Count;
         foreach (var loss in _losses) loss.Dispose();
         _losses.Clear();
+        foreach (var correct in _corrects) correct.Dispose();
+        _corrects.Clear();
 
         bool allFinite = values[queued] == 1;
         for (int i = 0; i < queued && allFinite; i++) allFinite = double.IsFinite(values[i]);
         if (allFinite)
         {
             var results = new StepResult[queued];
-            for (int i = 0; i < queued; i++) results[i] = StepResult.Done(values[i]);
+            for (int i = 0; i < queued; i++)
+                results[i] = counted ? StepResult.Done(values[i]) with { Correct = (int)values[queued + 1 + i] } : StepResult.Done(values[i]);
             if (_journal.Count >= SnapshotEvery) TakeSnapshot();
             return results;
         }
@@ -135,12 +144,15 @@ internal sealed class QueuedTorchTraining : IQueuedTraining
     }
 
     /// <summary>The loss of the samples order[start .. start + count), gathered on the device.</summary>
-    private Tensor LossOn(Tensor order, int start, int count)
+    private Tensor LossOn(Tensor order, int start, int count) => LossOn(order, start, count, out _);
+
+    /// <summary>The same, with the samples its outputs classified right where the loss reads labels (else null).</summary>
+    private Tensor LossOn(Tensor order, int start, int count, out Tensor? correct)
     {
         var rows = order.narrow(0, start, count);
         var inputs = _inputs.index_select(0, rows);
         return _model.LossOf(inputs, _targets is null ? null : ReferenceEquals(_targets, _inputs) ? inputs : _targets.index_select(0, rows),
-            _labels?.index_select(0, rows));
+            _labels?.index_select(0, rows), out correct);
     }
 
     /// <summary>The model was changed by another call (an eager step, new weights or optimizer state): start from here.</summary>
@@ -193,6 +205,8 @@ internal sealed class QueuedTorchTraining : IQueuedTraining
         _disposed = true;
         foreach (var loss in _losses) loss.Dispose();
         _losses.Clear();
+        foreach (var correct in _corrects) correct.Dispose();
+        _corrects.Clear();
         DisposeSnapshot();
         foreach (var order in _orders) order.Dispose();
         _orders.Clear();

@@ -259,14 +259,25 @@ internal sealed class TorchModel : IQueuedTrainingModel
         ReadsTargets ? null : TorchTensors.Indices(batch.Labels, TorchDevice));
 
     /// <summary>E on a batch already on the device, with the facade's exact reduction.</summary>
-    internal Tensor LossOf(Tensor inputs, Tensor? targets, Tensor? labels)
+    internal Tensor LossOf(Tensor inputs, Tensor? targets, Tensor? labels) => LossOf(inputs, targets, labels, out _);
+
+    /// <summary>
+    /// E on a batch already on the device, and, where the loss reads labels (categorical cross-entropy on softmax
+    /// outputs), how many samples the outputs put in their labelled class (the first of the largest outputs, as
+    /// <see cref="Metrics.PredictedClasses"/> decides), as a tensor; otherwise <paramref name="correct"/> is null.
+    /// </summary>
+    internal Tensor LossOf(Tensor inputs, Tensor? targets, Tensor? labels, out Tensor? correct)
     {
         var o = inputs;
         int last = Spec.Layers.Count - 1;
         for (int l = 0; l < last; l++) o = Layer(l, o).Output;
         var net = nn.functional.linear(o, _weights[last], _biases[last]);
-        // Cross-entropy reads the output layer's nets: its activation would be computed and never read.
+        // Cross-entropy reads the output layer's nets: its activation would be computed and never read, but to count.
         if (!LossReadsNets) o = Activate(last, net);
+        correct = null;
+        if (labels is not null && Spec.Layers[last].Activation == Activation.Softmax)
+            using (torch.no_grad())
+                correct = Activate(last, net).argmax(1).eq(labels).sum();
         var loss = Spec.Loss switch
         {
             // ½·Σ_k (t_k − o_k)² per sample, then the batch mean; torch has no built-in for this one. d·d is what

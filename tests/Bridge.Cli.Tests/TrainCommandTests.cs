@@ -52,7 +52,7 @@ public sealed class TrainCommandTests : IDisposable
     {
         var (code, output) = Train(Digits with { Epochs = 3 });
         Assert.True(code == ExitCodes.Agree, output);
-        Assert.Contains("Each epoch: the running mean of its steps' loss and accuracy", output);
+        Assert.Contains("Each epoch: running means over its steps", output);
         Assert.Matches(@"epoch    3/3  loss [0-9.]+\s+accuracy [0-9.]+ %", output);
         Assert.Contains("(test set evaluated whole, at the final weights)", output);
         // What bench --time-to-accuracy reads from it.

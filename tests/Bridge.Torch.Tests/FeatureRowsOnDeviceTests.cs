@@ -33,6 +33,34 @@ public sealed class FeatureRowsOnDeviceTests
     }
 
     [Fact]
+    public void Queued_steps_count_what_their_outputs_before_the_update_classify_right()
+    {
+        var data = Bytes(90, 13, 7);
+        var spec = new Mlp(13, new Dense(6, Activation.Tanh), new Dense(3, Activation.Softmax)) { Precision = Precision.Float64, Optimizer = new Adam(0.05) };
+        var options = new TrainingOptions { Epochs = 3, BatchSize = 16, Seed = 2, EvaluateEachEpoch = false };
+        var torchBackend = new TorchBackend();
+        using var queued = torchBackend.Build(spec, 1);
+        var history = Trainer.Fit(queued, data, options);
+
+        // The same steps one at a time, each counted from a forward pass just before it.
+        using var stepped = torchBackend.Build(spec, 1);
+        var assembler = new BatchAssembler(data, spec, options.BatchSize);
+        var order = new int[data.Count];
+        for (int epoch = 0; epoch < options.Epochs; epoch++)
+        {
+            BatchPlan.FillOrder(order, epoch, options.Seed, options.Shuffle);
+            int correct = 0;
+            for (int step = 0; step < assembler.StepsPerEpoch; step++)
+            {
+                var batch = assembler.Assemble(order, step, options.Seed, epoch);
+                correct += (int)Math.Round(Metrics.Accuracy(stepped.Forward(batch.Inputs), batch.Labels) * batch.Count);
+                Assert.True(stepped.TrainStep(batch).Applied);
+            }
+            Assert.Equal((double)correct / data.Count, history.Epochs[epoch].RunningAccuracy);
+        }
+    }
+
+    [Fact]
     public void Queued_training_on_bytes_gives_what_training_on_their_values_gives()
     {
         var bytes = Bytes(90, 13, 5);

@@ -108,8 +108,8 @@ public static class TrainCommand
             },
         };
         console.MarkupLine($"[bold]Training[/] {Markup.Escape(plan.Spec.Describe())} on {Markup.Escape(backend.Name)}; data {Markup.Escape(plan.Train.Name)} ({Markup.Escape(plan.DescribeSamples())}, read in {Seconds(loading.Elapsed)})");
-        console.MarkupLine("[grey]Each epoch: the running mean of its steps' loss" + (plan.Train.IsClassification && plan.Spec is not Autoencoder ? " and accuracy" : "") +
-                           " (each batch measured before its update, as Keras reports them), and the time its steps took.[/]");
+        console.MarkupLine("[grey]Each epoch: running means over its steps (each batch measured before its update, as Keras reports them) " +
+                           "and the time its steps took.[/]");
         try
         {
             using var model = backend.Build(plan.Spec, plan.WeightSeed);
