@@ -42,8 +42,8 @@ public static class FashionMnist
         }
     }
 
-    /// <summary>Whether the files can be found without naming a directory.</summary>
-    public static bool IsAvailable => Locate(null, Environment.GetEnvironmentVariable) is not null;
+    /// <summary>Whether the training files can be found without naming a directory (where the environment variable names one, in that one).</summary>
+    public static bool IsAvailable => Locate(null, Environment.GetEnvironmentVariable) is { } directory && Mnist.HasSplit(directory, DataSplit.Train);
 
     /// <summary>
     /// The directory the files will be read from: <paramref name="directory"/> when given (whether or not it holds

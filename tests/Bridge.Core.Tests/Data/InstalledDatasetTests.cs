@@ -10,7 +10,7 @@ public class InstalledDatasetTests
     [InlineData(DataSplit.Test, 10000, new[] { 9, 2, 1, 1, 6, 1, 4, 6, 5, 7 })]
     public void Fashion_mnist_has_its_known_sizes_and_first_labels(DataSplit split, int count, int[] firstLabels)
     {
-        Skip.IfNot(Directory.Exists(FashionMnist.InstalledDirectory), $"{FashionMnist.InstalledDirectory} is absent (Debian package dataset-fashion-mnist).");
+        Skip.IfNot(FashionMnist.IsAvailable, $"Fashion-MNIST is not installed ({FashionMnist.InstalledDirectory}: Debian package dataset-fashion-mnist).");
         var data = FashionMnist.Load(split);
         Assert.Equal((count, 784, 10), (data.Count, data.FeatureCount, data.ClassCount));
         Assert.Equal(firstLabels, data.Labels![..10]);
@@ -26,7 +26,7 @@ public class InstalledDatasetTests
     [SkippableFact]
     public void Fashion_mnist_reads_a_limited_number_of_samples()
     {
-        Skip.IfNot(Directory.Exists(FashionMnist.InstalledDirectory), $"{FashionMnist.InstalledDirectory} is absent (Debian package dataset-fashion-mnist).");
+        Skip.IfNot(FashionMnist.IsAvailable, $"Fashion-MNIST is not installed ({FashionMnist.InstalledDirectory}: Debian package dataset-fashion-mnist).");
         var data = FashionMnist.Load(DataSplit.Train, limit: 100);
         Assert.Equal(100, data.Count);
         Assert.Equal([9, 0, 0, 3, 0], data.Labels![..5]);
