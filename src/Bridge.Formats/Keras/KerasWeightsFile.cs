@@ -46,7 +46,10 @@ public static class KerasWeightsFile
             ["optimizer"] = new H5Group { ["vars"] = new H5Group() },
             ["vars"] = new H5Group(),
         };
-        AtomicFile.Write(path, stream => file.Write(stream));
+        // PureHDF seeks back and reads what it wrote: it writes to memory, and the finished file goes out atomically.
+        var buffer = new MemoryStream();
+        file.Write(buffer);
+        AtomicFile.Write(path, stream => buffer.WriteTo(stream));
     }
 
     /// <summary>Reads a Keras weight file and checks it against <paramref name="spec"/>.</summary>

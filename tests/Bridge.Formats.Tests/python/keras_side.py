@@ -20,6 +20,8 @@ import keras
 
 def build(case):
     dtype = case["dtype"]
+    # Keras's data adapters cast fit's and predict's inputs to floatx: float64 cases need floatx float64 too.
+    keras.config.set_floatx(dtype)
     layers = [keras.Input(shape=(case["inputs"],), dtype=dtype)]
     layers += [keras.layers.Dense(l["units"], activation=l["activation"], dtype=dtype) for l in case["layers"]]
     return keras.Sequential(layers)
