@@ -19,6 +19,9 @@ public static class KerasModelFile
     /// <summary>The largest weight file read out of an archive (it is held in memory while it is read).</summary>
     public const long MaxWeightsBytes = 1L << 31;
 
+    /// <summary>The largest config read: a Sequential's is a kilobyte or two per layer.</summary>
+    public const long MaxConfigBytes = 16 << 20;
+
     /// <exception cref="FileNotFoundException">No file at <paramref name="path"/>.</exception>
     /// <exception cref="InvalidDataException">Not a zip, not a Keras model, damaged, or another network.</exception>
     public static WeightSet Load(string path, ModelSpec spec)
@@ -40,35 +43,23 @@ public static class KerasModelFile
                 ?? throw new InvalidDataException($"{path} is a zip but not a Keras model: it has no {ConfigEntry}.");
             var weights = archive.GetEntry(WeightsEntry)
                 ?? throw new InvalidDataException($"{path} is a zip but not a Keras model: it has no {WeightsEntry}.");
-            CheckConfig(ReadJson(config, path), path, spec);
-            if (weights.Length > MaxWeightsBytes)
-                throw new InvalidDataException($"{path}: {WeightsEntry} claims {weights.Length} bytes, more than the {MaxWeightsBytes} Bridge reads.");
-            var buffer = new MemoryStream();
-            try
-            {
-                using var entry = weights.Open();
-                entry.CopyTo(buffer);
-            }
-            catch (InvalidDataException e)
-            {
-                throw new InvalidDataException($"{path}: {WeightsEntry} cannot be unpacked (damaged archive): {e.Message}", e);
-            }
-            buffer.Position = 0;
+            long length = new FileInfo(path).Length;
+            CheckConfig(ReadJson(ZipRecord.Read(config, path, length, MaxConfigBytes), path), path, spec);
+            var buffer = new MemoryStream(ZipRecord.Read(weights, path, length, MaxWeightsBytes), writable: false);
             return KerasWeightsFile.Read(buffer, $"{path} ({WeightsEntry})", spec);
         }
     }
 
-    private static JsonObject ReadJson(ZipArchiveEntry entry, string path)
+    private static JsonObject ReadJson(byte[] json, string path)
     {
         try
         {
-            using var stream = entry.Open();
-            return JsonNode.Parse(stream, documentOptions: new JsonDocumentOptions { MaxDepth = 64 }) as JsonObject
-                ?? throw new InvalidDataException($"{path}: {entry.FullName} is not a JSON object.");
+            return JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { MaxDepth = 64 }) as JsonObject
+                ?? throw new InvalidDataException($"{path}: {ConfigEntry} is not a JSON object.");
         }
         catch (JsonException e)
         {
-            throw new InvalidDataException($"{path}: {entry.FullName} is not valid JSON ({e.Message}).", e);
+            throw new InvalidDataException($"{path}: {ConfigEntry} is not valid JSON ({e.Message}).", e);
         }
     }
 

@@ -69,13 +69,15 @@ public static class KerasWeightsFile
         ArgumentNullException.ThrowIfNull(spec);
         try
         {
+            Hdf5Screen.Check(stream, name);
             using var file = H5File.Open(stream, leaveOpen: true);
             return Read(file, name, spec);
         }
-        catch (Exception e) when (e is not InvalidDataException and not ArgumentException)
+        catch (Exception e) when (e is not InvalidDataException)
         {
             // PureHDF reports a damaged or foreign file with whatever its parser met first (an end of stream, a
-            // signature it did not find, an index out of range): all of them mean the file cannot be read as HDF5.
+            // signature it did not find, an offset out of range, values fewer than the shape): all of them mean the
+            // file cannot be read as HDF5. Bridge's own refusals are InvalidDataException and pass through.
             throw new InvalidDataException($"{name} is not a readable HDF5 file (truncated, damaged, or another format): {e.Message}", e);
         }
     }
@@ -95,14 +97,14 @@ public static class KerasWeightsFile
             if (!layers.LinkExists(local))
             {
                 string found = DenseGroupsIn(layers) is { Count: > 0 } present ? $"Dense layers {string.Join(", ", present)} only" : "no Dense layer";
-                throw SpecFit.Mismatch(name, spec, l, group, $"a Dense layer's group {group}", found);
+                throw SpecFit.Mismatch(name, spec, l, $"{group} in the file", $"a Dense layer's group {group}", found);
             }
             var vars = layers.Group(local).LinkExists("vars") ? layers.Group(local).Group("vars") : null;
             if (vars is null || !vars.LinkExists("0") || !vars.LinkExists("1"))
-                throw SpecFit.Mismatch(name, spec, l, group, "vars/0 (kernel) and vars/1 (bias)",
+                throw SpecFit.Mismatch(name, spec, l, $"{group} in the file", "vars/0 (kernel) and vars/1 (bias)",
                     vars is null ? "no vars group" : $"vars {string.Join(", ", vars.Children().Select(c => c.Name))} (a Dense layer without a bias?)");
             if (vars.Children().Count() != 2)
-                throw SpecFit.Mismatch(name, spec, l, group, "a Dense layer's two variables (kernel, bias)",
+                throw SpecFit.Mismatch(name, spec, l, $"{group} in the file", "a Dense layer's two variables (kernel, bias)",
                     $"{vars.Children().Count()} variables: not a Dense layer");
             var kernelSet = vars.Dataset("0");
             var biasSet = vars.Dataset("1");

@@ -177,8 +177,8 @@ internal sealed class RestrictedUnpickler
     /// <summary>What REDUCE makes of an allowed callable and its arguments, interpreted here rather than called.</summary>
     private object Call(object? callable, object?[] arguments, int at)
     {
-        if (callable is not PickleGlobal global)
-            throw Refused($"REDUCE at byte {at} calls {Describe(callable)}, which is not an allowed function");
+        if (callable is not PickleGlobal global || (global != OrderedDict && global != RebuildTensor && global != RebuildParameter))
+            throw Refused($"REDUCE at byte {at} calls {Describe(callable)}, which is not a function a state_dict calls");
         if (global == OrderedDict)
         {
             if (arguments.Length != 0) throw Refused($"REDUCE at byte {at} builds an OrderedDict from arguments; a state_dict's starts empty");

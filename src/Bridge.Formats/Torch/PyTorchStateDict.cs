@@ -99,13 +99,13 @@ public static class PyTorchStateDict
         for (int l = 0; l < Math.Max(shapes.Count, modules.Count); l++)
         {
             if (l >= modules.Count)
-                throw SpecFit.Mismatch(path, spec, l, "after the last module", $"a Linear module of weight [{shapes[l].Outputs}, {shapes[l].Inputs}]",
+                throw SpecFit.Mismatch(path, spec, l, "after the file's last module", $"a Linear module of weight [{shapes[l].Outputs}, {shapes[l].Inputs}]",
                     $"only {modules.Count} modules with weights");
             var (module, parameters) = modules[l];
             if (l >= shapes.Count)
                 throw SpecFit.Mismatch(path, spec, $"its module '{module}' (weight {SpecFit.Shape(parameters.GetValueOrDefault("weight")?.Size ?? [])}) is one more than the model's {shapes.Count} layers");
             if (parameters.Count != 2 || !parameters.ContainsKey("weight") || !parameters.ContainsKey("bias"))
-                throw SpecFit.Mismatch(path, spec, l, $"module '{module}'", "a Linear module's weight and bias",
+                throw SpecFit.Mismatch(path, spec, l, $"module '{module}' in the file", "a Linear module's weight and bias",
                     string.Join(", ", parameters.Keys.Select(p => $"{module}.{p}")));
             SpecFit.CheckShapes(path, spec, l, $"{module}.weight", "Linear weight [outputs, inputs]", parameters["weight"].Size,
                 [shapes[l].Outputs, shapes[l].Inputs], $"{module}.bias", parameters["bias"].Size);

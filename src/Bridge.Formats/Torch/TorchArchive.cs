@@ -103,21 +103,7 @@ internal sealed class TorchArchive : IDisposable
             ?? throw new InvalidDataException($"{_name}: the record {_folder}/{record} is missing (truncated or damaged archive).");
         if (expected is long size && entry.Length != size)
             throw new InvalidDataException($"{_name}: the record {entry.FullName} holds {entry.Length} bytes where its tensor needs {size} (damaged archive).");
-        // A record cannot unpack to more than the file could hold: stored, its size; deflated, about 1032 times that.
-        long bound = entry.CompressedLength == entry.Length ? _fileLength : entry.CompressedLength * 1100;
-        if (entry.Length > Math.Min(limit, Math.Min(bound, Array.MaxLength)))
-            throw new InvalidDataException($"{_name}: the record {entry.FullName} claims {entry.Length} bytes, more than this file can hold (damaged archive).");
-        var buffer = new byte[entry.Length];
-        try
-        {
-            using var stream = entry.Open();
-            stream.ReadExactly(buffer);
-        }
-        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or IOException)
-        {
-            throw new InvalidDataException($"{_name}: the record {entry.FullName} cannot be read whole (truncated or damaged archive): {e.Message}", e);
-        }
-        return buffer;
+        return ZipRecord.Read(entry, _name, _fileLength, limit);
     }
 
     public void Dispose() => _zip.Dispose();
