@@ -6,7 +6,7 @@ namespace Bridge.Formats.Tests;
 
 /// <summary>
 /// PyTorch state_dicts both ways, against Debian's python3-torch in a Python process of its own: state_dicts that
-/// torch trained and saved (a Sequential's, one with named modules, one inside a checkpoint dict with its optimizer's
+/// torch trained and saved (a Sequential's, one with named modules, a lone Linear's, one inside a checkpoint dict with its optimizer's
 /// state, one of non-contiguous tensors) read into Bridge give torch's outputs; Bridge's .pt files read by
 /// <c>torch.load(weights_only=True)</c> into the equivalent nn.Sequential (<c>load_state_dict(strict=True)</c>) give the
 /// managed engine's outputs. Norm-wise relative error within 1e-12 in float64 and 1e-6 in float32. A malicious
@@ -28,7 +28,7 @@ public sealed class PyTorchStateDictTests(ITestOutputHelper output) : IDisposabl
         OtherSide.RequireTorch();
         var cases = new JsonArray();
         foreach (string name in Shapes.Representative)
-            foreach (string variant in Variants)
+            foreach (string variant in Shapes.All[name].Layers.Count == 1 ? [.. Variants, "lone"] : Variants)
             {
                 var spec = Shapes.All[name];
                 var request = OtherSide.Describe(spec);

@@ -93,7 +93,7 @@ public static class PyTorchStateDict
         using var archive = TorchArchive.Open(path);
         var root = RestrictedUnpickler.Load(archive.Pickle(), $"{path} (data.pkl)");
         var stateDict = StateDictIn(root, path);
-        var modules = Modules(stateDict, path, spec);
+        var modules = Modules(stateDict, path);
 
         var shapes = spec.LayerShapes();
         for (int l = 0; l < Math.Max(shapes.Count, modules.Count); l++)
@@ -106,9 +106,9 @@ public static class PyTorchStateDict
                 throw SpecFit.Mismatch(path, spec, $"its module '{module}' (weight {SpecFit.Shape(parameters.GetValueOrDefault("weight")?.Size ?? [])}) is one more than the model's {shapes.Count} layers");
             if (parameters.Count != 2 || !parameters.ContainsKey("weight") || !parameters.ContainsKey("bias"))
                 throw SpecFit.Mismatch(path, spec, l, $"module '{module}' in the file", "a Linear module's weight and bias",
-                    string.Join(", ", parameters.Keys.Select(p => $"{module}.{p}")));
-            SpecFit.CheckShapes(path, spec, l, $"{module}.weight", "Linear weight [outputs, inputs]", parameters["weight"].Size,
-                [shapes[l].Outputs, shapes[l].Inputs], $"{module}.bias", parameters["bias"].Size);
+                    string.Join(", ", parameters.Keys.Select(p => Key(module, p))));
+            SpecFit.CheckShapes(path, spec, l, Key(module, "weight"), "Linear weight [outputs, inputs]", parameters["weight"].Size,
+                [shapes[l].Outputs, shapes[l].Inputs], Key(module, "bias"), parameters["bias"].Size);
         }
 
         // Every shape fits: now the values, each storage read once.
@@ -119,8 +119,8 @@ public static class PyTorchStateDict
         for (int l = 0; l < shapes.Count; l++)
         {
             var (module, parameters) = modules[l];
-            var weight = Values(archive, parameters["weight"], $"{module}.weight", path, bigEndian, storages, ref precision);
-            var bias = Values(archive, parameters["bias"], $"{module}.bias", path, bigEndian, storages, ref precision);
+            var weight = Values(archive, parameters["weight"], Key(module, "weight"), path, bigEndian, storages, ref precision);
+            var bias = Values(archive, parameters["bias"], Key(module, "bias"), path, bigEndian, storages, ref precision);
             // Here torch's [outputs, inputs] Linear.weight becomes Bridge's [inputs, outputs] kernel.
             layers.Add(LayerWeights.FromTransposedKernel(shapes[l].Inputs, shapes[l].Outputs, weight, bias));
         }
@@ -143,21 +143,24 @@ public static class PyTorchStateDict
     }
 
     /// <summary>The tensors grouped by module (the key before the last dot), modules in the order the file lists them.</summary>
-    private static List<(string Module, Dictionary<string, TensorRef> Parameters)> Modules(PickleDict stateDict, string path, ModelSpec spec)
+    private static List<(string Module, Dictionary<string, TensorRef> Parameters)> Modules(PickleDict stateDict, string path)
     {
         var modules = new List<(string, Dictionary<string, TensorRef>)>();
         foreach (var (key, value) in stateDict.Items)
         {
             string name = key as string ?? throw new InvalidDataException($"{path}: a state_dict key is {key}, not text.");
+            // "0.weight" is module 0's weight; a lone Linear's own state_dict has plain "weight" and "bias" (module "").
             int dot = name.LastIndexOf('.');
-            if (dot <= 0) throw SpecFit.Mismatch(path, spec, $"its entry '{name}' belongs to no module (a Linear's keys are MODULE.weight and MODULE.bias)");
-            string module = name[..dot];
+            string module = dot < 0 ? "" : name[..dot];
             var existing = modules.FindIndex(m => m.Item1 == module);
             if (existing < 0) modules.Add((module, new Dictionary<string, TensorRef>()));
-            modules[existing < 0 ? ^1 : existing].Item2[name[(dot + 1)..]] = (TensorRef)value!;
+            modules[existing < 0 ? ^1 : existing].Item2[dot < 0 ? name : name[(dot + 1)..]] = (TensorRef)value!;
         }
         return modules;
     }
+
+    /// <summary>A state_dict key: MODULE.PARAMETER, or PARAMETER alone for the top module (a lone Linear's own state_dict).</summary>
+    private static string Key(string module, string parameter) => module.Length == 0 ? parameter : $"{module}.{parameter}";
 
     /// <summary>A tensor's values, row-major, gathered from its storage through its offset and strides (bounds checked).</summary>
     private static double[] Values(TorchArchive archive, TensorRef tensor, string key, string path, bool bigEndian,

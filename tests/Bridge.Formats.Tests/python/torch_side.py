@@ -3,7 +3,8 @@
 Request: {"mode": ..., "cases": [{"name", "inputs", "layers": [{"units", "activation"}], "dtype", "x": rows, ...}]}.
   save: builds the equivalent nn.Sequential (torch's own initial weights, then one SGD step), saves its state_dict
     with torch.save as "path" in the case's "variant": "sequential" (keys 0.weight, 0.bias, 2.weight, ...), "named"
-    (keys fc0.weight, ..., from an nn.Sequential of named modules), "checkpoint" ({"epoch", "model_state_dict",
+    (keys fc0.weight, ..., from an nn.Sequential of named modules), "lone" (a one-layer network's nn.Linear's own state_dict: keys weight,
+    bias), "checkpoint" ({"epoch", "model_state_dict",
     "optimizer_state_dict"} after an Adam step), "strided" (every weight a transposed view, not contiguous), and
     predicts x.
   load: builds the equivalent nn.Sequential, reads "path" with torch.load(weights_only=True) — torch's own restricted
@@ -62,6 +63,9 @@ def save(case):
                 module.weight = nn.Parameter(module.weight.detach().t().contiguous().t())
                 assert min(module.weight.shape) == 1 or not module.weight.is_contiguous()
     state = model.state_dict()
+    if variant == "lone":
+        # A one-layer network's Linear on its own: keys weight and bias, without a module's name.
+        state = model[0].state_dict()
     if variant == "checkpoint":
         state = {"epoch": 3, "model_state_dict": state, "optimizer_state_dict": optimizer.state_dict(), "loss": 0.25}
     torch.save(state, case["path"])
