@@ -3,7 +3,7 @@ using System.CommandLine;
 namespace Bridge.Comparison;
 
 /// <summary>
-/// The whole command line: compare, train, bench, backends, soak. Parse errors are answered here, in the user's terms, with
+/// The whole command line: compare, train, bench, backends, soak, device-check. Parse errors are answered here, in the user's terms, with
 /// exit code 2 (see <see cref="ExitCodes"/>).
 /// </summary>
 public static class CommandLine
@@ -19,6 +19,7 @@ public static class CommandLine
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(BackendsCommand.Create());
         root.Subcommands.Add(SoakCommand.Create());
+        root.Subcommands.Add(DeviceCheckCommand.Create());
         return root;
     }
 
