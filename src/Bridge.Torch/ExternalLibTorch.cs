@@ -50,8 +50,12 @@ internal sealed class ExternalLibTorch
     /// Loads what the variables name, or returns null when neither is set (the build output's own libtorch is used).
     /// </summary>
     /// <exception cref="LibTorchLoadException">A named file is missing, does not load, or would be shadowed; the message says which and why.</exception>
-    public static ExternalLibTorch? FromEnvironment()
+    /// <param name="variables">Where the variables are read (the process's environment when null).</param>
+    /// <param name="applicationFolders">Where TorchSharp would find libraries of its own (this application's when null).</param>
+    public static ExternalLibTorch? FromEnvironment(Func<string, string?>? variables = null, IReadOnlyList<string>? applicationFolders = null)
     {
+        variables ??= Environment.GetEnvironmentVariable;
+        string? Variable(string name) => variables(name) is { Length: > 0 } value ? value : null;
         string? folder = Variable(LibTorchVariable), shim = Variable(ShimVariable);
         if (folder is null && shim is null) return null;
         if (!OperatingSystem.IsLinux())
@@ -59,7 +63,7 @@ internal sealed class ExternalLibTorch
 
         bool hasCuda = false;
         string version = "of unknown version";
-        var searchFolders = ApplicationNativeFolders();
+        var searchFolders = applicationFolders ?? ApplicationNativeFolders();
         if (folder is not null)
         {
             folder = Path.GetFullPath(folder);
@@ -106,8 +110,6 @@ internal sealed class ExternalLibTorch
                 $"{shim} loaded, but not under the name {ShimFile} (its SONAME differs), so TorchSharp would not find it: link it with -Wl,-soname,{ShimFile}.");
         return new ExternalLibTorch(folder, shim, version, hasCuda || Dl.OpenLoaded("libtorch_cuda.so") != IntPtr.Zero);
     }
-
-    private static string? Variable(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
 
     private static IntPtr Open(string path, int binding, string variable, string? libtorchFolder = null)
     {

@@ -24,6 +24,14 @@ internal static class TorchRuntime
         false;
 #endif
 
+    /// <summary>Whether this build carries no libtorch at all (BridgeLibTorch=external): it runs only on one that the environment names.</summary>
+    public static bool ExternalBuild =>
+#if BRIDGE_LIBTORCH_EXTERNAL
+        true;
+#else
+        false;
+#endif
+
     /// <summary>The libtorch named by BRIDGE_LIBTORCH / BRIDGE_LIBTORCHSHARP, when one is loaded (see <see cref="ExternalLibTorch"/>).</summary>
     public static ExternalLibTorch? External => Loaded ? _external : null;
 
@@ -50,6 +58,12 @@ internal static class TorchRuntime
         {
             return (false, e.Message);
         }
+        // Before TorchSharp looks for a libtorch of its own: failing to find one beside it, TorchSharp copies the
+        // NuGet cache's CPU libtorch (half a gigabyte) into the application's folder and loads that.
+        if (_external is null && ExternalBuild)
+            return (false,
+                $"This build carries no libtorch (it was built with BridgeLibTorch=external): set {ExternalLibTorch.LibTorchVariable} to a libtorch's " +
+                $"lib folder and {ExternalLibTorch.ShimVariable} to a LibTorchSharp built for it (see src/Bridge.Torch/README.md).");
         try
         {
             torch.InitializeDeviceType(DeviceType.CPU);
@@ -61,8 +75,6 @@ internal static class TorchRuntime
             string first = e.Message.Split('\n', 2)[0].Trim();
             string hint = _external is not null
                 ? $" The libtorch and LibTorchSharp named by {ExternalLibTorch.LibTorchVariable} and {ExternalLibTorch.ShimVariable} loaded, but TorchSharp could not use them ({_external.Describe()})."
-                : File.Exists(Path.Combine(AppContext.BaseDirectory, "libtorchsharp", ExternalLibTorch.ShimFile))
-                ? $" This build carries no libtorch (it was built with BridgeLibTorch=external): set {ExternalLibTorch.LibTorchVariable} to a libtorch's lib folder and {ExternalLibTorch.ShimVariable} to a LibTorchSharp built for it (see src/Bridge.Torch/README.md)."
                 : File.Exists(Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so"))
                 ? " If the trace mentions GLIBCXX_3.4.32, this system's libstdc++ predates GCC 13: rebuild with the Bridge build, which adapts libLibTorchSharp.so (see src/Bridge.Torch/README.md)."
                 : " The native libtorch files are missing from the output folder: reference the TorchSharp-cpu package (or TorchSharp-cuda-linux) and rebuild.";
