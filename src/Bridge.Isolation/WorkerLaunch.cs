@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
 
 namespace Bridge.Isolation;
 
@@ -11,7 +14,9 @@ namespace Bridge.Isolation;
 /// application is (the command line, a lab, a test host).
 /// <list type="bullet">
 /// <item>Framework-dependent (a shared runtime): the dotnet host runs this application's entry assembly with this
-/// process's own .deps.json and .runtimeconfig.json (which a test host, say, does not keep beside its entry assembly).</item>
+/// process's own .deps.json and .runtimeconfig.json (which a test host, say, does not keep beside its entry assembly).
+/// Where that configuration turns startup hooks off (a file-based program, <c>dotnet run app.cs</c>, is configured for
+/// native AOT and turns them off although it runs on the JIT), the worker gets a copy that differs in that switch alone.</item>
 /// <item>Self-contained (the runtime lives in the application's folder, and there is no dotnet host): the
 /// application's own executable, which knows its files.</item>
 /// </list>
@@ -21,12 +26,21 @@ internal static class WorkerLaunch
     /// <summary>The variable that names startup hooks; the runtime runs them in order before Main.</summary>
     private const string StartupHooks = "DOTNET_STARTUP_HOOKS";
 
+    /// <summary>The runtime configuration switch that allows startup hooks.</summary>
+    private const string HooksSwitch = "System.StartupHookProvider.IsSupported";
+
     public static ProcessStartInfo StartInfo(string pipeName, BackendRecipe recipe)
     {
-        if (AppContext.TryGetSwitch("System.StartupHookProvider.IsSupported", out bool supported) && !supported)
-            throw new InvalidOperationException(
-                "A worker process starts through a startup hook, and this application was built without startup hook support (a trimmed or native AOT build). Run the backend in process instead.");
-        var info = SelfContained() ? ApplicationExecutable() : DotnetExec();
+        bool hooksOff = AppContext.TryGetSwitch(HooksSwitch, out bool supported) && !supported;
+        ProcessStartInfo info;
+        if (SelfContained())
+        {
+            if (hooksOff)
+                throw new InvalidOperationException(
+                    "A worker process starts through a startup hook, and this self-contained application was built without startup hook support (StartupHookSupport=false, as trimming and native AOT set it). Run the backend in process instead.");
+            info = ApplicationExecutable();
+        }
+        else info = DotnetExec(hooksOff);
         info.UseShellExecute = false;
         info.RedirectStandardOutput = true;
         info.RedirectStandardError = true;
@@ -61,9 +75,10 @@ internal static class WorkerLaunch
     }
 
     /// <summary><c>dotnet exec --depsfile … --runtimeconfig … ENTRY.dll</c>, with this process's dotnet host and files.</summary>
-    private static ProcessStartInfo DotnetExec()
+    private static ProcessStartInfo DotnetExec(bool hooksOff)
     {
         var (deps, runtimeConfig) = ApplicationFiles();
+        if (hooksOff) runtimeConfig = WithStartupHooks(runtimeConfig);
         string entry = Assembly.GetEntryAssembly()?.Location is { Length: > 0 } location
             ? location
             : throw new InvalidOperationException("A worker process is started as this application again, and this process has no entry assembly on disk (a native host?). Run the backend in process instead.");
@@ -85,6 +100,25 @@ internal static class WorkerLaunch
         if (root is not null && File.Exists(Path.Combine(root, name))) return Path.Combine(root, name);
         throw new InvalidOperationException(
             $"A worker process needs the dotnet host, and it was not found next to this runtime ({runtime.FullName}) nor in DOTNET_HOST_PATH.");
+    }
+
+    /// <summary>
+    /// A copy of <paramref name="runtimeConfig"/> that allows startup hooks, in the temporary folder, named after its
+    /// contents (so each configuration is written once and never changes under a worker that reads it).
+    /// </summary>
+    private static string WithStartupHooks(string runtimeConfig)
+    {
+        var json = JsonNode.Parse(File.ReadAllText(runtimeConfig))
+            ?? throw new InvalidOperationException($"{runtimeConfig} is empty.");
+        var options = json["runtimeOptions"] as JsonObject
+            ?? throw new InvalidOperationException($"{runtimeConfig} has no runtimeOptions.");
+        if (options["configProperties"] is not JsonObject properties) options["configProperties"] = properties = new JsonObject();
+        properties[HooksSwitch] = true;
+        string text = json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+        string hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16].ToLowerInvariant();
+        string copy = Path.Combine(Path.GetTempPath(), $"bridge-worker-{hash}.runtimeconfig.json");
+        if (!File.Exists(copy)) AtomicFile.Write(copy, stream => stream.Write(Encoding.UTF8.GetBytes(text)));
+        return copy;
     }
 
     /// <summary>This application's .deps.json and .runtimeconfig.json, which the worker is started with.</summary>

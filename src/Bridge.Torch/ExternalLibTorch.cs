@@ -77,6 +77,11 @@ internal sealed class ExternalLibTorch
                     throw new LibTorchLoadException(
                         $"{LibTorchVariable} names the libtorch in {folder}, but this application carries its own ({shadow}), which TorchSharp would load beside it. " +
                         "Build or publish with -p:BridgeLibTorch=external, which leaves the packaged libtorch out.");
+            // As Python's torch does on import: the libraries libtorch's kernels open by name later (cuDNN's, NVRTC)
+            // loaded first, globally, through libtorch_global_deps.so where the folder has it. Where it does not load,
+            // libtorch.so's own error below says what is missing.
+            string globalDeps = Path.Combine(folder, "libtorch_global_deps.so");
+            if (File.Exists(globalDeps)) Dl.Open(globalDeps, Dl.Lazy | Dl.Global);
             // libtorch.so brings libtorch_cpu, libc10 and, in a CUDA build, libtorch_cuda with it (found beside it).
             Open(libtorch, Dl.Lazy, LibTorchVariable);
             string cuda = Path.Combine(folder, "libtorch_cuda.so");
