@@ -1,3 +1,4 @@
+
 namespace Bridge.Tests.Data;
 
 public class DigitsFileTests : IDisposable
