@@ -81,7 +81,7 @@ if [ "$mode" = gpu ]; then
   [ -f .gpu/bridge-linux-x64.tar.xz ] || { record "tool" FAIL ".gpu/bridge-linux-x64.tar.xz is missing: run build/gpu/pack.sh on a machine with .NET and carry .gpu"; finish; }
   unpack .gpu/bridge-linux-x64.tar.xz "$work/tool" || { record "tool" FAIL "the archive did not unpack"; finish; }
   tool=$(bash build/gpu/program.sh "$work/tool/bridge") || { record "tool" FAIL "the archive holds no program"; finish; }
-  export BRIDGE_FASHION_MNIST=$root/.gpu/data/fashion-mnist BRIDGE_DIGITS=$root/.gpu/data/digits.csv.gz
+  export BRIDGE_FASHION_MNIST=$root/.gpu/data/fashion-mnist   # the digits ship inside Bridge
 else
   tool=$(bash build/gpu/publish.sh | tail -1) || { record "tool" FAIL "the self-contained publish failed"; finish; }
   fashion=${BRIDGE_FASHION_MNIST:-/usr/share/datasets/fashion-mnist}

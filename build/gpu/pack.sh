@@ -8,7 +8,6 @@
 #                             Taken from a clone of dotnet/TorchSharp (TORCHSHARP_GIT, a git directory); never
 #                             committed here: the repository holds Bridge's own code only.
 #   data/fashion-mnist/       a subset of Fashion-MNIST in its own file format (4,000 training and 1,000 test images)
-#   data/digits.csv.gz        scikit-learn's digits, as Bridge reads them
 #   keras.tar.xz, optree-*.tar.gz  optional: a Keras source tree (KERAS_GIT, a git directory of keras-team/keras) and
 #                             optree's sources (OPTREE_SDIST), for Keras on JAX there
 # and prints the sizes. Usage: bash build/gpu/pack.sh
@@ -19,7 +18,6 @@ dest=.gpu
 torchsharp_git=${TORCHSHARP_GIT:-/work/.mirror/dotnet+TorchSharp/repo}
 keras_git=${KERAS_GIT:-/work/.mirror/keras-team+keras/repo}
 fashion=${FASHION_MNIST:-/usr/share/datasets/fashion-mnist}
-digits=${DIGITS:-/usr/lib/python3/dist-packages/sklearn/datasets/data/digits.csv.gz}
 python=${PYTHON:-/usr/bin/python3}
 optree=${OPTREE_SDIST:-$(ls "$root"/../shared/keras-env/sources/optree-*.tar.gz 2>/dev/null | head -1)}
 mkdir -p "$dest/data"
@@ -55,7 +53,6 @@ fi
 
 echo "== data"
 "$python" build/gpu/fashion_subset.py "$fashion" "$dest/data/fashion-mnist" 4000 1000
-cp "$digits" "$dest/data/digits.csv.gz"
 
 if git --git-dir "$keras_git" rev-parse --verify -q HEAD >/dev/null 2>&1; then
   echo "== Keras source tree, and optree's sources (Keras needs optree, which that machine's Python may lack)"
