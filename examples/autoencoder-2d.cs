@@ -8,12 +8,9 @@ using Bridge.Plots;
 
 return Lab.Run(args, lab =>
 {
-    var sets = new List<(Dataset Data, int[] Hidden, int Epochs)>();
-    if (Digits.IsAvailable) sets.Add((Digits.Load(), [32], lab.Scale(150, 15)));
-    else Console.WriteLine($"The digits set is not installed (apt-get install python3-sklearn, or set {Digits.EnvironmentVariable}): skipped.");
+    var sets = new List<(Dataset Data, int[] Hidden, int Epochs)> { (Digits.Load(), [32], lab.Scale(150, 15)) };
     if (FashionMnist.IsAvailable) sets.Add((FashionMnist.Load(limit: lab.Scale(10000, 1500)), [128], lab.Scale(40, 4)));
     else Console.WriteLine($"Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist, or set {FashionMnist.EnvironmentVariable}): skipped.");
-    if (sets.Count == 0) throw new LabUnavailableException("No image data set is installed: this lab needs digits or Fashion-MNIST.");
 
     if (lab.Quick)
         Console.WriteLine("A quick run: a tenth of the epochs (and 1500 clothes instead of 10000). That is too short for the autoencoder " +

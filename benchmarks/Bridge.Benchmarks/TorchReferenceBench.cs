@@ -1,20 +1,16 @@
-using System.Diagnostics;
 using Bridge.Managed;
 using Bridge.Torch;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Bridge.Benchmarks;
 
 /// <summary>
-/// Bridge against TorchSharp itself: each workload as an idiomatic raw TorchSharp loop (nn.Linear layers, functional
-/// activations, torch.optim.SGD, one dispose scope per step, the data already on the device as tensors, batches
-/// index_select'ed by a randperm, nothing read back), timed in the same rounds as Bridge's torch backend and the
-/// managed engine through the <see cref="Trainer"/> — the three interleaved, so a busy spell on the machine falls on
-/// all of them. Figures are epochs (the 2-4-1 online workload: steps, an epoch of 256 divided by 256); Bridge's epochs
-/// are the trainer's own epoch times, which leave out the copy of the data set to the device made once per fit, as
-/// the raw loop's figures leave out making its tensors.
+/// Bridge against TorchSharp itself: each workload as an idiomatic raw TorchSharp loop (<see cref="RawTorchSharpLoop"/>),
+/// timed in the same rounds as Bridge's torch backend and the managed engine through the <see cref="Trainer"/> — the
+/// three interleaved, so a busy spell on the machine falls on all of them. Figures are epochs (the 2-4-1 online
+/// workload: steps, an epoch of 256 divided by 256); Bridge's epochs are the trainer's own epoch times, which leave out
+/// the copy of the data set to the device made once per fit, as the raw loop's figures leave out making its tensors.
 /// </summary>
 public sealed class TorchReferenceBench(bool quick, Action<string>? log = null)
 {
@@ -57,7 +53,7 @@ public sealed class TorchReferenceBench(bool quick, Action<string>? log = null)
             log?.Invoke($"raw TorchSharp, Bridge torch and managed: {workload.Name}");
             using var bridge = torchBackend.Build(workload.Spec, 1);
             using var managed = ManagedBackend.Batched.Build(workload.Spec, 1);
-            using var raw = new RawLoop(workload.Spec, workload.Data);
+            using var raw = new RawTorchSharpLoop(workload.Spec, workload.Data, torch.CPU);
             var (bridgeTimes, rawTimes, managedTimes) = (new double[_rounds], new double[_rounds], new double[_rounds]);
             // One warm-up epoch each, then the rounds, interleaved.
             BridgeEpoch(bridge, workload);
@@ -88,60 +84,4 @@ public sealed class TorchReferenceBench(bool quick, Action<string>? log = null)
             .Epochs[0].Elapsed.TotalSeconds;
 
     private static string Format(double seconds) => seconds < 1e-3 ? $"{seconds * 1e6:F1} µs" : $"{seconds * 1e3:F2} ms";
-
-    /// <summary>The workload as one writes it in TorchSharp directly.</summary>
-    private sealed class RawLoop : IDisposable
-    {
-        private readonly Linear _hidden, _output;
-        private readonly bool _relu, _crossEntropy;
-        private readonly optim.Optimizer _optimizer;
-        private readonly Tensor _inputs, _targets;
-        private readonly long _rows;
-
-        public RawLoop(Mlp spec, Dataset data)
-        {
-            var dtype = spec.Precision == Precision.Float32 ? ScalarType.Float32 : ScalarType.Float64;
-            _hidden = nn.Linear(spec.Inputs, spec.Layers[0].Units, dtype: dtype);
-            _output = nn.Linear(spec.Layers[0].Units, spec.Outputs, dtype: dtype);
-            _relu = spec.Layers[0].Activation == Activation.Relu;
-            _crossEntropy = spec.Loss == Loss.CategoricalCrossEntropy;
-            _optimizer = optim.SGD(_hidden.parameters().Concat(_output.parameters()), ((Sgd)spec.Optimizer).LearningRate);
-            _rows = data.Count;
-            _inputs = torch.tensor(data.Features.Data, [data.Count, data.FeatureCount], dtype);
-            _targets = _crossEntropy
-                ? torch.tensor(data.Labels!.Select(l => (long)l).ToArray(), [data.Count], ScalarType.Int64)
-                : torch.tensor(data.TargetsFor(spec).Data, [data.Count, spec.Outputs], dtype);
-        }
-
-        /// <summary>Seconds for one epoch.</summary>
-        public double Epoch(int batchSize)
-        {
-            var clock = Stopwatch.StartNew();
-            using var order = torch.randperm(_rows);
-            for (long start = 0; start < _rows; start += batchSize)
-            {
-                using var scope = torch.NewDisposeScope();
-                var rows = order.narrow(0, start, Math.Min(batchSize, _rows - start));
-                var x = _inputs.index_select(0, rows);
-                var y = _targets.index_select(0, rows);
-                _optimizer.zero_grad();
-                var hidden = _hidden.forward(x);
-                hidden = _relu ? nn.functional.relu(hidden) : torch.sigmoid(hidden);
-                var output = _output.forward(hidden);
-                var loss = _crossEntropy ? nn.functional.cross_entropy(output, y) : nn.functional.mse_loss(torch.sigmoid(output), y);
-                loss.backward();
-                _optimizer.step();
-            }
-            return clock.Elapsed.TotalSeconds;
-        }
-
-        public void Dispose()
-        {
-            _optimizer.Dispose();
-            _hidden.Dispose();
-            _output.Dispose();
-            _inputs.Dispose();
-            _targets.Dispose();
-        }
-    }
 }

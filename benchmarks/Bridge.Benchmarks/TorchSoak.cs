@@ -10,9 +10,10 @@ namespace Bridge.Benchmarks;
 /// rounds — 24 steps one call at a time, then one epoch of 8 steps queued by the trainer on a resident data set —
 /// while another thread allocates and forces collections with finalisers run (young collections, a full one every
 /// sixteenth), and with <c>python</c> also makes numpy arrays it leaves to their finalisers. A step that throws or is
-/// refused is a failure. Resident memory is read after a warm-up of a tenth of the steps and at the end.
+/// refused is a failure. Resident memory is read after a warm-up of a tenth of the steps and at the end, and on a CUDA
+/// device the card's memory in use too (<see cref="CudaMemory"/>), which a leaked tensor would make grow.
 /// </summary>
-public sealed class TorchSoak(long steps, bool python, Action<string>? log = null)
+public sealed class TorchSoak(long steps, bool python, Action<string>? log = null, string device = "cpu")
 {
     /// <summary>Growth of resident memory from the warm-up to the end that counts as flat: a leaked tensor per step would pass it in a few thousand steps.</summary>
     public const long FlatBound = 32L << 20;
@@ -21,7 +22,16 @@ public sealed class TorchSoak(long steps, bool python, Action<string>? log = nul
         long ResidentAfterWarmup, long ResidentAtEnd, TimeSpan Elapsed)
     {
         public long Growth => ResidentAtEnd - ResidentAfterWarmup;
-        public bool Passed => Failures == 0 && Growth <= FlatBound;
+
+        /// <summary>The card's memory held after the warm-up and at the end, on a CUDA device (null elsewhere).</summary>
+        public (CudaMemory.Reading AfterWarmup, CudaMemory.Reading AtEnd)? Card { get; init; }
+
+        /// <summary>Why the card's memory could not be read, on a CUDA device where it could not.</summary>
+        public string? CardUnread { get; init; }
+
+        public long? CardGrowth => Card is { } c ? c.AtEnd.Bytes - c.AfterWarmup.Bytes : null;
+
+        public bool Passed => Failures == 0 && Growth <= FlatBound && CardGrowth is not > FlatBound && CardUnread is null;
     }
 
     public Result Run()
@@ -64,14 +74,17 @@ public sealed class TorchSoak(long steps, bool python, Action<string>? log = nul
                 {
                     Loss = crossEntropy ? Loss.CategoricalCrossEntropy : Loss.HalfSquaredError, Optimizer = optimizer, Precision = precision,
                 };
-                runs.Add((new TorchBackend().Build(spec, 1), RandomBatch(spec, 8, 2), Dataset.Classification("random", RandomBatch(spec, 64, 3).Inputs,
+                runs.Add((new TorchBackend(device).Build(spec, 1), RandomBatch(spec, 8, 2), Dataset.Classification("random", RandomBatch(spec, 64, 3).Inputs,
                     RandomBatch(spec, 64, 3).Labels!, spec.Outputs), $"{optimizer.Describe()} {precision} {spec.Loss}"));
             }
             pressure.Start();
             var clock = Stopwatch.StartNew();
             var epoch = new TrainingOptions { Epochs = 1, BatchSize = 8, EvaluateEachEpoch = false };
             long done = 0, resident = 0, nextReport = steps / 10;
-            bool warm = false;
+            CudaMemory.Reading? card = null;
+            string? cardUnread = null;
+            bool warm = false, onCard = runs[0].Model.Device.StartsWith("cuda", StringComparison.Ordinal);
+            int cardIndex = onCard ? Math.Max(0, TorchDevice.Resolve(device).index) : 0;
             while (done < steps)
             {
                 foreach (var (model, batch, data, name) in runs)
@@ -102,16 +115,23 @@ public sealed class TorchSoak(long steps, bool python, Action<string>? log = nul
                 {
                     warm = true;
                     resident = ResidentBytes();
+                    if (onCard) card = CudaMemory.Query(cardIndex, out cardUnread);
                 }
                 if (done >= nextReport)
                 {
-                    log?.Invoke($"{done:N0} steps, {failureCount} failed, {Interlocked.Read(ref collections):N0} collections, resident {ResidentBytes() >> 20} MB, {clock.Elapsed.TotalSeconds:F0} s");
+                    string onTheCard = onCard && CudaMemory.Query(cardIndex, out _) is { } now ? $", card: {now}" : "";
+                    log?.Invoke($"{done:N0} steps, {failureCount} failed, {Interlocked.Read(ref collections):N0} collections, resident {ResidentBytes() >> 20} MB{onTheCard}, {clock.Elapsed.TotalSeconds:F0} s");
                     nextReport += steps / 10;
                 }
             }
             Volatile.Write(ref stop, true);
             pressure.Join();
-            return new Result(done, failureCount, failures, Interlocked.Read(ref collections), resident, ResidentBytes(), clock.Elapsed);
+            var result = new Result(done, failureCount, failures, Interlocked.Read(ref collections), resident, ResidentBytes(), clock.Elapsed);
+            if (!onCard) return result;
+            var atEnd = CudaMemory.Query(cardIndex, out string reason);
+            if (card is { } afterWarmup && atEnd is { } end && afterWarmup.ThisProcessOnly == end.ThisProcessOnly)
+                return result with { Card = (afterWarmup, end) };
+            return result with { CardUnread = cardUnread is { Length: > 0 } ? cardUnread : reason is { Length: > 0 } ? reason : "the two readings are of different kinds" };
         }
         finally
         {

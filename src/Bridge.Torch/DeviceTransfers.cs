@@ -5,9 +5,9 @@ namespace Bridge.Torch;
 /// <summary>
 /// Every copy between the host and the model's device passes here, and is counted: on CUDA each is a stall of the
 /// stream (a device→host read waits for all queued work), so their number per training step is a property worth
-/// testing. The counts are process-wide, per thread.
+/// testing, on the CPU as on a card. The counts are per thread.
 /// </summary>
-internal static class DeviceTransfers
+public static class DeviceTransfers
 {
     [ThreadStatic] private static long _reads, _writes;
 
@@ -18,7 +18,7 @@ internal static class DeviceTransfers
     public static long Writes => _writes;
 
     /// <summary>The values of <paramref name="t"/> (any floating dtype) widened to double, row-major: one read.</summary>
-    public static double[] ReadDoubles(Tensor t)
+    internal static double[] ReadDoubles(Tensor t)
     {
         _reads++;
         using var scope = NewDisposeScope();
@@ -34,7 +34,7 @@ internal static class DeviceTransfers
     }
 
     /// <summary>Counts one host→device copy (the caller makes it).</summary>
-    public static T Written<T>(T copy)
+    internal static T Written<T>(T copy)
     {
         _writes++;
         return copy;

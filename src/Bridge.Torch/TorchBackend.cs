@@ -30,7 +30,10 @@ public sealed class TorchBackend(string device = "cpu") : IPortableBackend
             try
             {
                 var resolved = TorchDevice.Resolve(DeviceName);
-                return BackendAvailability.Available($"{TorchRuntime.Detail}, device {resolved}");
+                string precision = resolved.type == TorchSharp.DeviceType.CUDA
+                    ? $", float32 products {(TorchDevice.Tf32ForFloat32Products ? "in TF32" : "in IEEE float32 (TF32 off)")}"
+                    : "";
+                return BackendAvailability.Available($"{TorchRuntime.Detail}, device {resolved}{precision}");
             }
             catch (Exception e) when (e is BackendUnavailableException or ArgumentException)
             {

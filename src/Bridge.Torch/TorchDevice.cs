@@ -31,14 +31,25 @@ public static class TorchDevice
         throw new ArgumentException($"Unknown device '{name}': expected cpu, cuda, cuda:N or auto.");
     }
 
+    /// <summary>
+    /// Whether libtorch lets cuBLAS multiply float32 matrices in TF32 (a 10-bit mantissa, errors near 3e-4 instead of
+    /// float32's 1e-7): a process-wide switch of libtorch, off by default since PyTorch 1.12, on with
+    /// TORCH_ALLOW_TF32_CUBLAS_OVERRIDE=1. Bridge leaves it as it finds it and reports it with a CUDA device.
+    /// </summary>
+    public static bool Tf32ForFloat32Products => torch.backends.cuda.matmul.allow_tf32;
+
     /// <summary>Whether CUDA can be used, and if not, why.</summary>
     public static bool CudaAvailable(out string reason)
     {
         TorchRuntime.EnsureLoaded();
-        if (!TorchRuntime.CudaBuild)
+        if (!TorchRuntime.CudaCapable)
         {
-            reason = "this build references the CPU-only libtorch (libtorch-cpu). Build with -p:TorchCuda=true " +
-                     "(it references TorchSharp-cuda-linux instead; your NuGet source must have it) on a machine with an NVIDIA driver.";
+            reason = TorchRuntime.External is { Folder: { } folder }
+                ? $"the libtorch that {ExternalLibTorch.LibTorchVariable} names ({folder}) has no CUDA (no libtorch_cuda.so)."
+                : "this build references the CPU-only libtorch (libtorch-cpu). Build with -p:TorchCuda=true " +
+                  "(it references TorchSharp-cuda-linux instead; your NuGet source must have it) on a machine with an NVIDIA driver, " +
+                  $"or point {ExternalLibTorch.LibTorchVariable} at a CUDA libtorch (such as Python's torch) and {ExternalLibTorch.ShimVariable} " +
+                  "at a LibTorchSharp built for it (see src/Bridge.Torch/README.md).";
             return false;
         }
         if (!torch.cuda.is_available())

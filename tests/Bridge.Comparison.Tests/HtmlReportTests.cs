@@ -165,8 +165,7 @@ public sealed class HtmlReportTests : IDisposable
     [SkippableFact]
     public void Chromium_shows_the_verdict_grid_and_results_on_the_first_screen()
     {
-        string chromium = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" }.FirstOrDefault(File.Exists)
-            ?? throw new SkipException("no Chromium installed (Debian: apt-get install chromium)");
+        string chromium = UsableChromium() ?? throw new SkipException("no Chromium that runs here (Debian: apt-get install chromium)");
         var report = MixedReport();
         string mixed = Path.Combine(_folder, "mixed.html");
         HtmlReport.Save(report, mixed);
@@ -182,6 +181,26 @@ public sealed class HtmlReportTests : IDisposable
         var page = Screenshot(chromium, MakeReport(), "page.png", 1400, 2400);
         var colors = page.In(0, 0, page.Width, page.Height).Distinct().Count();
         Assert.True(colors > 200, $"only {colors} colours: are the pictures there?");
+    }
+
+    /// <summary>The first installed Chromium that answers --version (an installed one can be broken or hidden).</summary>
+    private static string? UsableChromium()
+    {
+        foreach (string path in new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome" }.Where(File.Exists))
+        {
+            var start = new ProcessStartInfo(path, "--version") { RedirectStandardOutput = true, RedirectStandardError = true };
+            try
+            {
+                using var process = Process.Start(start)!;
+                process.StandardOutput.ReadToEnd();
+                process.StandardError.ReadToEnd();
+                if (process.WaitForExit(60_000) && process.ExitCode == 0) return path;
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+            }
+        }
+        return null;
     }
 
     private PngPixels Screenshot(string chromium, string page, string name, int width, int height)

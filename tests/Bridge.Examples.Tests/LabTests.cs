@@ -27,13 +27,10 @@ public sealed class LabTests : IDisposable
         { "sklearn-mlp", ["loss"] },
     };
 
-    private static readonly HashSet<string> NeedDigits = ["digits", "autoencoder-2d", "denoising", "pretraining", "explore-keras", "sklearn-mlp"];
-
     [SkippableTheory]
     [MemberData(nameof(Labs))]
     public void The_lab_runs_and_draws_what_it_promises(string lab, string[] pictures)
     {
-        Skip.If(NeedDigits.Contains(lab) && !Digits.IsAvailable, $"the digits set is not installed ({Digits.InstalledPath}: python3-sklearn)");
         var sklearn = BackendCatalog.Get("sklearn");
         Skip.If(lab == "sklearn-mlp" && !sklearn.Availability.IsAvailable, sklearn.Availability.Detail);
 

@@ -42,11 +42,15 @@ public static class FashionMnist
         }
     }
 
-    /// <summary>Whether the files can be found without naming a directory.</summary>
+    /// <summary>Whether the training files can be found without naming a directory (where the environment variable names one, in that one).</summary>
     public static bool IsAvailable => DefaultDirectory is not null;
 
-    /// <summary>The directory the files are read from when none is named (see the class summary); null when none holds them.</summary>
-    public static string? DefaultDirectory => Locate(null, Environment.GetEnvironmentVariable);
+    /// <summary>
+    /// The directory the files are read from when none is named (see the class summary), when it holds the training
+    /// files; null otherwise.
+    /// </summary>
+    public static string? DefaultDirectory =>
+        Locate(null, Environment.GetEnvironmentVariable) is { } directory && Mnist.HasSplit(directory, DataSplit.Train) ? directory : null;
 
     /// <summary>
     /// The directory the files will be read from: <paramref name="directory"/> when given (whether or not it holds

@@ -81,10 +81,9 @@ public class EmbeddingScoreTests
     //   in X equal, and scikit-learn ranks equal distances in the order numpy's unstable argsort leaves them.
     //   Its formula with np.argsort(..., kind="stable") (equal distances ranked by index, as Bridge ranks them)
     //   gives 0.8304283923923886, the value expected here.
-    [SkippableFact]
+    [Fact]
     public void Scores_of_the_digits_2d_pca_match_scikit_learn()
     {
-        Skip.IfNot(File.Exists(Digits.InstalledPath), $"{Digits.InstalledPath} is absent (Debian package python3-sklearn).");
         var digits = Digits.Load();
         var codes = Pca.Fit(digits, 2).Transform(digits.Features);
         Assert.Equal(0.8304283923923886, EmbeddingScores.Trustworthiness(digits.Features, codes, 5), 12);

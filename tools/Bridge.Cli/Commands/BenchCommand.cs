@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Bridge.Benchmarks;
 using Bridge.Comparison;
+using Bridge.Formats;
 using Spectre.Console;
 
 namespace Bridge.Cli;
@@ -13,6 +14,11 @@ public static class BenchCommand
     {
         var quick = new Option<bool>("--quick") { Description = "Fewer repetitions (about a minute)." };
         var reference = new Option<bool>("--torch-reference") { Description = "Only the rows against idiomatic raw TorchSharp loops (Bridge's torch backend and the managed engine)." };
+        var device = new Option<string?>("--device") { Description = "Time Bridge's torch backend against raw TorchSharp on this device (cpu, cuda, cuda:N) on the --nets, with the device's matrix-product rate, instead of the default rows." };
+        var nets = new Option<string>("--nets") { Description = "With --device: networks as layer widths and batch size, comma-separated.", DefaultValueFactory = _ => "784-256-10:128,784-4096-4096-10:1024" };
+        var samples = new Option<int>("--samples") { Description = "With --device: samples per epoch (generated, of Fashion-MNIST's shape).", DefaultValueFactory = _ => 60_000 };
+        var rounds = new Option<int>("--rounds") { Description = "With --device: timed rounds per workload.", DefaultValueFactory = _ => 5 };
+        var json = new Option<FileInfo?>("--json") { Description = "With --device: also write the figures as JSON." };
         var waits = new Option<bool>("--time-to-accuracy", "--wall-clock")
         {
             Description = "Only whole commands as a user waits for them, each in a process of its own: train's wall clock and memory on Fashion-MNIST, " +
@@ -20,13 +26,18 @@ public static class BenchCommand
         };
         // The time-to-accuracy race runs Bridge's contenders through this: one process per run, as a user starts it.
         var contender = new Option<string?>("--contender") { Hidden = true };
-        var command = new Command("bench", "Time the managed engine against libtorch and print the ratios against the targets.") { quick, reference, waits, contender };
+        var command = new Command("bench", "Time the managed engine against libtorch and print the ratios against the targets.")
+        {
+            quick, reference, device, nets, samples, rounds, json, waits, contender,
+        };
         command.SetAction(result =>
         {
             if (result.GetValue(contender) is { } backend) return BridgeContender.Run(backend, Console.Out);
             var console = AnsiConsole.Console;
             console.MarkupLine($"[bold]Bridge bench[/] on {Environment.ProcessorCount} cores, {Markup.Escape(System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture.ToString())}, .NET {Environment.Version}");
             Action<string> log = line => console.MarkupLine($"[grey]{Markup.Escape(line)}[/]");
+            if (result.GetValue(device) is { } onDevice)
+                return OnDevice(console, onDevice, result.GetValue(nets)!, result.GetValue(samples), result.GetValue(rounds), result.GetValue(json)?.FullName, log);
             bool isQuick = result.GetValue(quick);
             IReadOnlyList<BenchRow> rows = result.GetValue(waits)
                 ? [.. new TrainCommandBench(SelfCommand.OfThisProcess(), isQuick, log).Run(), .. new TimeToAccuracyBench(SelfCommand.OfThisProcess(), isQuick, log).Run()]
@@ -37,6 +48,46 @@ public static class BenchCommand
             return ExitCodes.Agree;
         });
         return command;
+    }
+
+    private static int OnDevice(IAnsiConsole console, string device, string nets, int samples, int rounds, string? json, Action<string> log)
+    {
+        IReadOnlyList<BenchNet> parsed;
+        try
+        {
+            parsed = nets.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(BenchNet.Parse).ToList();
+            if (parsed.Count == 0) throw new FormatException("--nets names no network.");
+            if (samples < 1 || rounds < 1) throw new FormatException("--samples and --rounds must be at least 1.");
+        }
+        catch (FormatException e)
+        {
+            console.MarkupLine($"[red]{ToolName.Command} bench:[/] {Markup.Escape(e.Message)}");
+            return ExitCodes.BadArguments;
+        }
+        DeviceBench.Outcome outcome;
+        try
+        {
+            outcome = new DeviceBench(device, parsed, samples, rounds, log).Run();
+        }
+        catch (Exception e) when (e is BackendUnavailableException or ArgumentException)
+        {
+            console.MarkupLine($"[red]{ToolName.Command} bench:[/] {Markup.Escape(e is BackendUnavailableException u ? u.Reason : UsageException.MessageOf(e))}");
+            return ExitCodes.BadArguments;
+        }
+        console.MarkupLine($"[grey]{Markup.Escape(outcome.Detail)}; data: {samples:N0} generated samples of Fashion-MNIST's shape[/]");
+        Write(console, outcome.Rows);
+        if (json is not null)
+        {
+            AtomicFile.Write(json, stream => System.Text.Json.JsonSerializer.Serialize(stream, outcome,
+                new System.Text.Json.JsonSerializerOptions
+                {
+                    WriteIndented = true,
+                    PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower,
+                    NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+                }));
+            console.MarkupLine($"JSON: [blue]{Markup.Escape(json)}[/]");
+        }
+        return ExitCodes.Agree;
     }
 
     /// <summary>The table of a bench run: each workload, both sides, the ratio, the target and whether it is met.</summary>

@@ -4,7 +4,7 @@ using Bridge.Comparison;
 namespace Bridge.Cli;
 
 /// <summary>
-/// The whole command line: compare, train, bench, backends, soak. Parse errors are answered here, in the user's terms, with
+/// The whole command line: compare, train, bench, backends, soak, device-check. Parse errors are answered here, in the user's terms, with
 /// exit code 2 (see <see cref="ExitCodes"/>).
 /// </summary>
 public static class CommandLine
@@ -20,6 +20,7 @@ public static class CommandLine
         root.Subcommands.Add(BenchCommand.Create());
         root.Subcommands.Add(BackendsCommand.Create());
         root.Subcommands.Add(SoakCommand.Create());
+        root.Subcommands.Add(DeviceCheckCommand.Create());
         return root;
     }
 

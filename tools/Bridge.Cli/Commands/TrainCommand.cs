@@ -10,7 +10,7 @@ namespace Bridge.Cli;
 
 /// <summary>
 /// <c>bridge-nn train</c>: one model on one backend (the CPU engine, or libtorch on a GPU with <c>--backend torch --device
-/// cuda</c>), with progress, checkpoints, <c>--resume</c>, and the trained weights saved as safetensors.
+/// cuda</c>), with progress, checkpoints, <c>--resume</c>, and the trained weights saved in the format --save's ending names.
 /// Ctrl+C stops it within one step; the last checkpoint stays, and <c>--resume</c> continues from it.
 /// </summary>
 public static class TrainCommand
@@ -23,7 +23,7 @@ public static class TrainCommand
     {
         var shared = new ModelOptions();
         var backend = new Option<string>("--backend") { Description = "managed, managed-teaching, torch, keras or sklearn.", DefaultValueFactory = _ => "managed" };
-        var save = new Option<FileInfo?>("--save") { Description = "Write the trained weights to this safetensors file." };
+        var save = new Option<FileInfo?>("--save") { Description = "Write the trained weights to this file, in the format its ending names: .safetensors, .onnx, .weights.h5 (Keras), .pt (PyTorch)." };
         var checkpoint = new Option<FileInfo?>("--checkpoint") { Description = "Keep a checkpoint (weights, optimizer state, position) in this file." };
         var every = new Option<int>("--checkpoint-every") { Description = "Checkpoint every N epochs (and after the last).", DefaultValueFactory = _ => 1 };
         var resume = new Option<bool>("--resume") { Description = "Continue the run saved in --checkpoint (same options and seed)." };
@@ -72,6 +72,7 @@ public static class TrainCommand
                 throw new UsageException($"no checkpoint to resume from: {checkpointPath} does not exist. " +
                                          $"A run with --checkpoint {checkpointPath} (without --resume) writes one.");
             if (checkpointEvery < 1) throw new UsageException($"--checkpoint-every must be at least 1, got {checkpointEvery}.");
+            if (savePath is not null) Bridge.Formats.WeightFormats.ForWriting(savePath); // an unknown ending is refused before training
         }
         catch (Exception e) when (e is UsageException or ArgumentException)
         {
@@ -136,7 +137,7 @@ public static class TrainCommand
             console.MarkupLine($"[grey]({set} evaluated whole, at the final weights)[/]");
             if (savePath is not null)
             {
-                WeightFile.Save(model.GetWeights(), savePath, new Dictionary<string, string> { ["spec"] = plan.Spec.Describe(), ["backend"] = backend.Name });
+                Bridge.Formats.WeightFormats.Save(model, savePath, new Dictionary<string, string> { ["spec"] = plan.Spec.Describe(), ["backend"] = backend.Name });
                 console.MarkupLine($"weights: [blue]{Markup.Escape(savePath)}[/]");
             }
             console.MarkupLine($"[grey]{Markup.Escape(ProcessFigures())}[/]");

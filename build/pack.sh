@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Packs Bridge into a folder that serves as a NuGet feed:
+#   - the libraries (Bridge, the package a student references, and each part: Bridge.Core, Bridge.Managed,
+#     Bridge.Torch, …), whose torch part depends on TorchSharp-cpu (every platform's CPU libtorch, restored by the
+#     application that uses it, as TorchSharp's own users do);
+#   - the bridge-nn tool, which carries its dependencies inside, libtorch for the platform it is packed on.
+#
+#   build/pack.sh [FEED]        (default: artifacts/packages)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+feed=$(mkdir -p "${1:-artifacts/packages}" && cd "${1:-artifacts/packages}" && pwd)
+dotnet pack Bridge.sln -c Release -o "$feed" -p:BridgeLibTorchPlatform=any -nologo -v quiet
+dotnet pack tools/Bridge.Cli/Bridge.Cli.csproj -c Release -o "$feed" -nologo -v quiet
+# The restores above differ in the torch package; leave the tree as a plain build expects it.
+dotnet restore Bridge.sln -v quiet >/dev/null
+ls -1 "$feed"
