@@ -63,8 +63,7 @@ public static class Trainer
                 }
             }
             if (queued is not null) TakeSettled();
-            var elapsed = clock.Elapsed;
-            var record = Evaluate(model, epoch, lossSum / seen, trainingSet, validationSet, elapsed) with
+            var record = Evaluate(model, epoch, lossSum / seen, trainingSet, validationSet, clock.Elapsed) with
             {
                 RunningAccuracy = counted && data.IsClassification && spec is not Autoencoder ? (double)correct / seen : null,
             };
