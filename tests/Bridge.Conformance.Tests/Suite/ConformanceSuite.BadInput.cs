@@ -39,6 +39,7 @@ public abstract partial class ConformanceSuite<TBackend>
         AssertRefused(() => model.ForwardRange(new Matrix(2, 4), 1, 3), "width 5", "layers [1, 3) on the inputs of layer 0");
         AssertRefused(() => model.ForwardRange(new Matrix(2, 4), 0, 4), "0..2", "layers [0, 4) of three");
         AssertRefused(() => model.ForwardRange(new Matrix(2, 4), 1, 1), "0..2", "the empty range [1, 1)");
+        Assert.Contains("autoencoder", Assert.Throws<InvalidOperationException>(() => model.Encode(good.Inputs)).Message);
 
         before.AssertHeldBy(model, "every refused call");
         Assert.True(model.TrainStep(good).Applied, "the model stopped working after refusing bad input");

@@ -69,6 +69,7 @@ public abstract partial class ConformanceSuite<TBackend>
         int stepsPerEpoch = BatchPlan.StepsPerEpoch(data.Count, options.BatchSize);
         Assert.Equal(steps, error.Epoch * stepsPerEpoch + error.Step);
         Assert.Equal(steps, error.History.StepsTaken);
+        Assert.Equal(error.Epoch, error.History.Epochs.Count);
         Assert.Equal(refused!.Value.NonFiniteLayer, error.Layer);
         ModelState.AssertClose(stepped.GetWeights(), fitted.GetWeights(), Same(precision), "the weights the diverged fit kept");
         Assert.Null(fitted.GetWeights().FirstNonFiniteLayer());
