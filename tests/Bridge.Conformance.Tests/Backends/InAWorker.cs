@@ -4,9 +4,9 @@ using Bridge.Isolation;
 namespace Bridge.Conformance.Tests;
 
 /// <summary>
-/// A backend of the suite in a worker process (<c>.InWorkerProcess()</c>), held to the same contract and
-/// the same bounds as in process: everything crosses as raw bytes. One worker serves the whole test class. Its models
-/// queue steps where the backend's do; a gathering model reads its rows in the worker, from batches that cross whole.
+/// A backend of the suite in a worker process (<c>.InWorkerProcess()</c>), held to the same contract and the same
+/// bounds as in process: everything crosses as raw bytes. One worker serves the whole test class. Its models queue
+/// steps where the backend's do; a gathering model's steps cross as whole batches (no model in a worker reads rows).
 /// </summary>
 public sealed class InAWorker<TInProcess> : BackendUnderTest where TInProcess : BackendUnderTest, new()
 {

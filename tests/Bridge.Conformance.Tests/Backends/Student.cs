@@ -11,11 +11,6 @@ public sealed class PythonStudentSubject : BackendUnderTest
     protected internal override IBackend Backend { get; } =
         new PythonStudentBackend(Path.Combine(AppContext.BaseDirectory, "student-code", "correct.py"));
 
-    /// <summary>
-    /// A student's code computes in float64 from the inputs on, and Bridge rounds only what it returns: in float32, a
-    /// range of layers fed a rounded output starts a float32 rounding (6e-8) away from a pass through all of them (and
-    /// in a worker, ForwardLayers is the chain of one-layer ranges).
-    /// </summary>
     public override double Chaining(Precision precision) => StudentChaining.Of(precision);
 }
 
@@ -27,11 +22,6 @@ public sealed class CSharpStudentSubject : BackendUnderTest
 {
     protected internal override IBackend Backend { get; } = new CSharpBackpropBackend("");
 
-    /// <summary>
-    /// A student's code computes in float64 from the inputs on, and Bridge rounds only what it returns: in float32, a
-    /// range of layers fed a rounded output starts a float32 rounding (6e-8) away from a pass through all of them (and
-    /// in a worker, ForwardLayers is the chain of one-layer ranges).
-    /// </summary>
     public override double Chaining(Precision precision) => StudentChaining.Of(precision);
 
     public override string? CannotBuild(ModelSpec spec) =>
@@ -41,6 +31,11 @@ public sealed class CSharpStudentSubject : BackendUnderTest
             : null;
 }
 
+/// <summary>
+/// A student's code computes in float64 from the inputs on, and Bridge rounds only what it returns: in float32, a range
+/// of layers fed a rounded output starts a float32 rounding (6e-8) away from a pass through all of them (and in a
+/// worker, ForwardLayers is the chain of one-layer ranges).
+/// </summary>
 internal static class StudentChaining
 {
     public static double Of(Precision precision) => precision == Precision.Float32 ? 1e-6 : 0;
