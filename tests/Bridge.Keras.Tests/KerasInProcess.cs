@@ -8,4 +8,4 @@ namespace Bridge.Keras.Tests;
 /// libtorch is loaded, which Keras on torch cannot share a process with.
 /// </summary>
 [Collection(PythonCollection.Name)]
-public sealed class KerasInProcess(KerasSubject backend) : ConformanceSuite<KerasSubject>(backend);
+public sealed class KerasInProcess(KerasSubject backend) : QueuedConformanceSuite<KerasSubject>(backend);

@@ -1,3 +1,3 @@
 namespace Bridge.Conformance.Tests;
 
-public sealed class KerasInAWorker(InAWorker<KerasSubject> backend) : ConformanceSuite<InAWorker<KerasSubject>>(backend);
+public sealed class KerasInAWorker(InAWorker<KerasSubject> backend) : QueuedConformanceSuite<InAWorker<KerasSubject>>(backend);

@@ -18,7 +18,7 @@ public sealed class TeachingSubject : BackendUnderTest
     protected internal override IBackend Backend => ManagedBackend.Teaching;
 }
 
-public sealed class ManagedInProcess(ManagedSubject backend) : ConformanceSuite<ManagedSubject>(backend);
+public sealed class ManagedInProcess(ManagedSubject backend) : GatheringConformanceSuite<ManagedSubject>(backend);
 
 public sealed class ManagedTeachingInProcess(TeachingSubject backend) : ConformanceSuite<TeachingSubject>(backend);
 

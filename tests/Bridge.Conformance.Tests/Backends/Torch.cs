@@ -16,6 +16,6 @@ public sealed class TorchSubject : BackendUnderTest
     public override double Repeatability(Precision precision) => precision == Precision.Float32 ? 1e-5 : 1e-13;
 }
 
-public sealed class TorchInProcess(TorchSubject backend) : ConformanceSuite<TorchSubject>(backend);
+public sealed class TorchInProcess(TorchSubject backend) : QueuedConformanceSuite<TorchSubject>(backend);
 
-public sealed class TorchInAWorker(InAWorker<TorchSubject> backend) : ConformanceSuite<InAWorker<TorchSubject>>(backend);
+public sealed class TorchInAWorker(InAWorker<TorchSubject> backend) : QueuedConformanceSuite<InAWorker<TorchSubject>>(backend);

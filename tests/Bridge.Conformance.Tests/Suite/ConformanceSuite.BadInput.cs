@@ -92,7 +92,7 @@ public abstract partial class ConformanceSuite<TBackend>
     }
 
     /// <summary>The call throws an ArgumentException (or a subclass) whose message contains <paramref name="message"/>.</summary>
-    private static void AssertRefused(Action call, string message, string what)
+    protected static void AssertRefused(Action call, string message, string what)
     {
         var error = Record.Exception(call);
         Assert.True(error is not null, $"{what} was accepted");

@@ -39,28 +39,4 @@ public abstract partial class ConformanceSuite<TBackend>
             Assert.True(error is ObjectDisposedException, $"{name} after Dispose: {(error is null ? "no exception" : $"{error.GetType().Name}: {error.Message}")}");
         }
     }
-
-    [SkippableFact]
-    public void Disposing_a_model_ends_its_queued_training()
-    {
-        RequireFastPath(FastPath.Queued);
-        var spec = Nets.RegressionNet(Precision.Float64);
-        var data = Nets.DataFor(spec, 12, 1);
-        var model = (IQueuedTrainingModel)Build(spec, 1);
-        var training = model.BeginQueuedTraining(data.Features, data.TargetsFor(spec), null);
-        training.BeginEpoch(Enumerable.Range(0, 12).ToArray());
-        training.QueueStep(0, 4);
-        Assert.Single(training.Settle());
-        model.Dispose();
-
-        var error = Record.Exception(() =>
-        {
-            training.BeginEpoch(Enumerable.Range(0, 12).ToArray());
-            training.QueueStep(0, 4);
-            training.Settle();
-        });
-        Assert.True(error is ObjectDisposedException, $"queued training after its model's Dispose: {error?.GetType().Name}: {error?.Message}");
-        training.Dispose();
-        training.Dispose();
-    }
 }

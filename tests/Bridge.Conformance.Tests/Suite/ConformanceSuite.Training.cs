@@ -87,7 +87,7 @@ public abstract partial class ConformanceSuite<TBackend>
     /// one call each: the mean step loss of each epoch, and the steps applied. With <paramref name="stopAtRefusal"/>,
     /// stops at the first refused step (asserting one comes) and returns it.
     /// </summary>
-    private static (List<double> EpochLosses, int Steps, StepResult? Refused) StepThrough(IModel model, Dataset data, TrainingOptions options, bool stopAtRefusal)
+    protected static (List<double> EpochLosses, int Steps, StepResult? Refused) StepThrough(IModel model, Dataset data, TrainingOptions options, bool stopAtRefusal)
     {
         var assembler = new BatchAssembler(data, model.Spec, options.BatchSize);
         var order = new int[data.Count];

@@ -5,9 +5,10 @@ namespace Bridge.Conformance.Tests;
 /// <summary>
 /// The <see cref="IModel"/> contract, once, for every backend: shapes, precision, weights and optimizer state round
 /// trips, bad input refused before anything changes, the trainer's fast paths agreeing with one step at a time,
-/// non-finite steps refused, disposal. Numbers are held to independent truth: the reference engine
-/// (<see cref="BackendUnderTest.Reference"/>) and finite differences, within <see cref="Tolerance"/>. A test a backend
-/// cannot take (a spec it cannot express, a fast path it does not have) skips and says why.
+/// non-finite steps refused, disposal; the fast paths' own contracts are in <see cref="GatheringConformanceSuite{TBackend}"/>
+/// and <see cref="QueuedConformanceSuite{TBackend}"/>. Numbers are held to independent truth: the reference engine
+/// (<see cref="BackendUnderTest.Reference"/>) and finite differences, within <see cref="Tolerance"/>. A test skips, saying
+/// why, only where the backend cannot run here or cannot express the spec.
 /// Each part of the contract is in a file of its own (ConformanceSuite.*.cs).
 /// </summary>
 public abstract partial class ConformanceSuite<TBackend>(TBackend backend) : IClassFixture<TBackend>
@@ -43,11 +44,14 @@ public abstract partial class ConformanceSuite<TBackend>(TBackend backend) : ICl
     /// <summary>The reference engine's model of <paramref name="spec"/> (which it can always build).</summary>
     protected IModel Reference(ModelSpec spec, WeightSet weights) => Subject.Reference.Build(spec, weights);
 
-    /// <summary>Skips unless the trainer takes <paramref name="path"/> with this backend.</summary>
-    protected void RequireFastPath(FastPath path)
+    /// <summary>
+    /// The backend is available (or the test skips) and declares <paramref name="path"/>: a suite of a fast path is for the
+    /// backends that have it, and a backend class that derives from the wrong one is a mistake in the tests.
+    /// </summary>
+    protected void AssertDeclares(FastPath path)
     {
         Subject.Require();
-        Skip.If(Subject.FastPath != path, $"{Subject} trains {Describe(Subject.FastPath)}, not {Describe(path)}.");
+        Assert.True(Subject.FastPath == path, $"{Subject} trains {Describe(Subject.FastPath)}, and its test class derives from the suite of {Describe(path)}.");
     }
 
     /// <summary>The model offers exactly the fast path the backend declares: a path it offers undeclared would go untested.</summary>
@@ -66,5 +70,5 @@ public abstract partial class ConformanceSuite<TBackend>(TBackend backend) : ICl
         _ => "one TrainStep per assembled batch",
     };
 
-    private double Same(Precision precision) => Subject.Repeatability(precision);
+    protected double Same(Precision precision) => Subject.Repeatability(precision);
 }

@@ -3,64 +3,20 @@ using Bridge.Backends;
 namespace Bridge.Conformance.Tests;
 
 /// <summary>
-/// The trainer's fast paths keep the contract of <see cref="IModel.TrainStep"/>: what they read is checked before
-/// anything changes, and queued steps are the steps one at a time, however many a run holds.
+/// The contract of a backend that queues the trainer's steps on a resident data set (<see cref="IQueuedTrainingModel"/>):
+/// on top of <see cref="ConformanceSuite{TBackend}"/>, the data is checked before it crosses, and queued steps are the
+/// steps one at a time, however many a run holds. A backend class derives from this suite when its
+/// <see cref="BackendUnderTest.FastPath"/> is <see cref="FastPath.Queued"/>.
 /// </summary>
-public abstract partial class ConformanceSuite<TBackend>
+public abstract class QueuedConformanceSuite<TBackend>(TBackend backend) : ConformanceSuite<TBackend>(backend)
+    where TBackend : BackendUnderTest
 {
-    [SkippableFact]
-    public void Rows_a_gathering_model_cannot_read_are_refused_by_name_before_anything_changes()
-    {
-        RequireFastPath(FastPath.Gathering);
-        var spec = Nets.ClassifierNet(Precision.Float32, new Adam(0.1));
-        using var model = Build(spec, 2);
-        var gathering = (IGatheringModel)model;
-        var inputs = Matrix.FromRows([0.5, -1, 2, 0], [1, 0, 1e39, 0], [0, 1, 0, 0]);
-        var targets = OneHot.Encode([0, 1, 1], 3);
-        int[] labels = [0, 1, 2];
-        var before = ModelState.Of(model);
-
-        AssertRefused(() => gathering.TrainStep(inputs, targets, labels, [0, 3]), "Row 3 is not a row", "row 3 of three");
-        AssertRefused(() => gathering.TrainStep(inputs, targets, labels, [-1]), "Row -1 is not a row", "row -1");
-        AssertRefused(() => gathering.TrainStep(inputs, targets, labels, []), "no rows", "no rows");
-        AssertRefused(() => gathering.TrainStep(inputs, targets, [0, 1, 3], [0, 2]), "Label 3 of sample 2", "label 3 of three classes");
-        AssertRefused(() => gathering.TrainStep(inputs, targets, null, [0]), "needs integer labels", "no labels");
-        AssertRefused(() => gathering.TrainStep(Matrix.FromRows([1.0, 2]), targets, labels, [0]), "width 4", "inputs of width 2");
-        AssertRefused(() => gathering.TrainStep(inputs, targets, labels, [0, 1]), "Input row 1, column 2 of the data is 1E+39, beyond the range of float32",
-            "a value float32 cannot hold");
-        var nan = inputs.Clone();
-        nan[2, 1] = double.NaN;
-        AssertRefused(() => gathering.TrainStep(nan, targets, labels, [2]), "Input row 2, column 1 of the data is NaN", "a NaN in a row read");
-
-        before.AssertHeldBy(model, "every refused step");
-        Assert.True(gathering.TrainStep(inputs, targets, labels, [2, 0]).Applied);
-    }
-
-    [SkippableFact]
-    public void A_gathering_model_checks_the_targets_of_the_rows_it_reads_where_its_loss_reads_them()
-    {
-        RequireFastPath(FastPath.Gathering);
-        var spec = Nets.RegressionNet(Precision.Float32);
-        using var model = Build(spec, 3);
-        var gathering = (IGatheringModel)model;
-        var inputs = Matrix.FromRows([0.0, 1, 0, 1], [1, 0, 1, 0], [1, 1, 0, 0]);
-        var targets = Matrix.FromRows([0.0, 1], [1, double.PositiveInfinity], [1, 1e300]);
-        var before = ModelState.Of(model);
-
-        AssertRefused(() => gathering.TrainStep(inputs, targets, null, [0, 1]), "Target row 1, column 1 of the data is Infinity (NaN or infinite)", "an infinite target");
-        AssertRefused(() => gathering.TrainStep(inputs, targets, null, [2]), "Target row 2, column 1 of the data is 1E+300, beyond the range of float32",
-            "a target float32 cannot hold");
-
-        before.AssertHeldBy(model, "every refused step");
-        Assert.True(gathering.TrainStep(inputs, targets, null, [0, 0]).Applied);
-    }
-
     [SkippableTheory]
     [InlineData(Nets.Regression)]
     [InlineData(Nets.Classifier)]
     public void Resident_data_that_does_not_fit_is_refused_by_name_before_anything_changes(string net)
     {
-        RequireFastPath(FastPath.Queued);
+        AssertDeclares(FastPath.Queued);
         var spec = Nets.Named(net, Precision.Float64);
         var data = Nets.DataFor(spec, 20, 1);
         using var model = Build(spec, 1);
@@ -96,7 +52,7 @@ public abstract partial class ConformanceSuite<TBackend>
     [SkippableFact]
     public void Queued_steps_take_slices_of_the_epochs_order_and_the_model_is_not_read_before_they_settle()
     {
-        RequireFastPath(FastPath.Queued);
+        AssertDeclares(FastPath.Queued);
         var spec = Nets.ClassifierNet(Precision.Float64, new Sgd(0.1, 0.9));
         var data = Nets.DataFor(spec, 20, 1);
         using var model = Build(spec, 1);
@@ -124,7 +80,7 @@ public abstract partial class ConformanceSuite<TBackend>
     [SkippableFact]
     public void An_epoch_longer_than_one_run_of_queued_steps_is_the_steps_one_after_the_other()
     {
-        RequireFastPath(FastPath.Queued);
+        AssertDeclares(FastPath.Queued);
         var spec = Nets.ClassifierNet(Precision.Float64, new Adam(0.01));
         // 601 samples in batches of 2: 301 steps, more than the 256 that one run (a Python call, a worker request) takes,
         // the last of one sample.
@@ -139,5 +95,29 @@ public abstract partial class ConformanceSuite<TBackend>
         Assert.Equal(steps, history.StepsTaken);
         ModelState.AssertClose(losses[0], history.Epochs[0].Loss, Same(Precision.Float64), "the epoch's loss");
         ModelState.AssertClose(stepped.GetWeights(), fitted.GetWeights(), Same(Precision.Float64), "the weights fitted against those stepped");
+    }
+
+    [SkippableFact]
+    public void Disposing_a_model_ends_its_queued_training()
+    {
+        AssertDeclares(FastPath.Queued);
+        var spec = Nets.RegressionNet(Precision.Float64);
+        var data = Nets.DataFor(spec, 12, 1);
+        var model = (IQueuedTrainingModel)Build(spec, 1);
+        var training = model.BeginQueuedTraining(data.Features, data.TargetsFor(spec), null);
+        training.BeginEpoch(Enumerable.Range(0, 12).ToArray());
+        training.QueueStep(0, 4);
+        Assert.Single(training.Settle());
+        model.Dispose();
+
+        var error = Record.Exception(() =>
+        {
+            training.BeginEpoch(Enumerable.Range(0, 12).ToArray());
+            training.QueueStep(0, 4);
+            training.Settle();
+        });
+        Assert.True(error is ObjectDisposedException, $"queued training after its model's Dispose: {error?.GetType().Name}: {error?.Message}");
+        training.Dispose();
+        training.Dispose();
     }
 }
