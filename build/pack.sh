@@ -9,7 +9,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 feed=$(mkdir -p "${1:-artifacts/packages}" && cd "${1:-artifacts/packages}" && pwd)
-dotnet pack Bridge.sln -c Release -o "$feed" -p:BridgeLibTorchPlatform=any -nologo -v quiet
+# build/package/Bridge.Packages.slnf: the projects that are packages (src/ and interop/), without tests or tools.
+dotnet pack build/package/Bridge.Packages.slnf -c Release -o "$feed" -p:BridgeLibTorchPlatform=any -nologo -v quiet
 dotnet pack tools/Bridge.Cli/Bridge.Cli.csproj -c Release -o "$feed" -nologo -v quiet
 # The restores above differ in the torch package; leave the tree as a plain build expects it.
 dotnet restore Bridge.sln -v quiet >/dev/null

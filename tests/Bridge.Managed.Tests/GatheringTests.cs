@@ -6,24 +6,23 @@ namespace Bridge.Managed.Tests;
 /// <summary>
 /// Training on a data set's rows read by the engine itself (what <see cref="Trainer.Fit"/> does with the managed
 /// engine) is the same computation as training on the batches the trainer assembles: bit-identical weights, losses and
-/// optimizer state, for every loss the engine computes, both precisions and a last batch of another size; and the row
-/// form checks its input as the batch form does, changing nothing when it refuses.
+/// optimizer state, with a last batch of another size. The conformance suite holds every backend's fit to its steps on
+/// small nets (categorical cross-entropy and half squared error, both precisions) and checks what the row form
+/// refuses; here are the losses it leaves out, binary cross-entropy and mean squared error, the latter on a
+/// digits-sized autoencoder whose rows are wide; and rows held as bytes (images), which train to the bits of their
+/// float64 values, subsets too.
 /// </summary>
 public sealed class GatheringTests
 {
-    public static TheoryData<string> Cases => ["softmax-ce float32", "softmax-ce float64", "sigmoid-bce float32", "half-squared float64", "mse autoencoder float32"];
+    public static TheoryData<string> Cases => ["sigmoid-bce float32", "mse autoencoder float32"];
 
     private static (ModelSpec Spec, Dataset Data) Case(string name)
     {
         var precision = name.EndsWith("float32") ? Precision.Float32 : Precision.Float64;
         return name.Split(' ')[0] switch
         {
-            "softmax-ce" => (new Mlp(2, new Dense(7, Activation.Tanh), new Dense(3, Activation.Softmax)) { Precision = precision, Optimizer = new Sgd(0.1, 0.9) },
-                Datasets.Spirals(samples: 100, seed: 4)),
             "sigmoid-bce" => (new Mlp(2, new Dense(5, Activation.Relu), new Dense(1, Activation.Sigmoid)) { Precision = precision, Loss = Loss.BinaryCrossEntropy, Optimizer = new Adam(0.01) },
                 Datasets.Moons(samples: 90, seed: 5)),
-            "half-squared" => (new Mlp(2, new Dense(4, Activation.Sigmoid), new Dense(2, Activation.Sigmoid)) { Precision = precision, Loss = Loss.HalfSquaredError, Optimizer = new Sgd(0.5) },
-                Datasets.Circles(samples: 70, seed: 6)),
             _ => (Autoencoder.Symmetric(64, [16], 3) with { Precision = precision, Loss = Loss.MeanSquaredError, Optimizer = new Adam(0.005) },
                 Digits.Load().Take(150)),
         };
@@ -116,51 +115,6 @@ public sealed class GatheringTests
         var error = Assert.Throws<ArgumentException>(() => ((IGatheringModel)model).TrainStep(rows, OneHot.Encode([0, 1], 2), [0, 1], [0, 1]));
         Assert.Contains("beyond the range of float32", error.Message);
         Assert.Equal(before, model.GetWeights().Flatten());
-    }
-
-    [Fact]
-    public void Bad_rows_are_named_and_change_nothing()
-    {
-        var spec = new Mlp(3, new Dense(4, Activation.Tanh), new Dense(2, Activation.Softmax)) { Precision = Precision.Float32, Optimizer = new Adam(0.1) };
-        using var model = ManagedBackend.Batched.Build(spec, 2);
-        var gathering = (IGatheringModel)model;
-        var inputs = Matrix.FromRows([0.5, -1, 2], [1, 0, 1e39], [0, 1, 0]);
-        var targets = OneHot.Encode([0, 1, 1], 2);
-        int[] labels = [0, 1, 1];
-        var before = model.GetWeights().Flatten();
-
-        Assert.Contains("Row 3 is not a row", Assert.Throws<ArgumentException>(() => gathering.TrainStep(inputs, targets, labels, [0, 3])).Message);
-        Assert.Contains("Row -1 is not a row", Assert.Throws<ArgumentException>(() => gathering.TrainStep(inputs, targets, labels, [-1])).Message);
-        Assert.Contains("no rows", Assert.Throws<ArgumentException>(() => gathering.TrainStep(inputs, targets, labels, [])).Message);
-        Assert.Contains("Label 2 of sample 2", Assert.Throws<ArgumentException>(() => gathering.TrainStep(inputs, targets, [0, 1, 2], [0, 2])).Message);
-        Assert.Contains("needs integer labels", Assert.Throws<ArgumentException>(() => gathering.TrainStep(inputs, targets, null, [0])).Message);
-        Assert.Contains("width 3", Assert.Throws<ArgumentException>(() => gathering.TrainStep(Matrix.FromRows([1.0, 2]), targets, labels, [0])).Message);
-        var error = Assert.Throws<ArgumentException>(() => gathering.TrainStep(inputs, targets, labels, [0, 1]));
-        Assert.Contains("Input row 1, column 2 of the data is 1E+39, beyond the range of float32", error.Message);
-        var nan = Matrix.FromRows([0.5, -1, 2], [1, 0, 1], [0, double.NaN, 0]);
-        Assert.Contains("Input row 2, column 1 of the data is NaN", Assert.Throws<ArgumentException>(() => gathering.TrainStep(nan, targets, labels, [2])).Message);
-
-        Assert.Equal(before, model.GetWeights().Flatten());
-        Assert.Equal(0, model.GetOptimizerState().Steps);
-        Assert.True(gathering.TrainStep(inputs, targets, labels, [2, 0]).Applied);
-        Assert.NotEqual(before, model.GetWeights().Flatten());
-    }
-
-    [Fact]
-    public void A_loss_that_reads_targets_has_them_checked_by_row()
-    {
-        var spec = new Mlp(2, new Dense(3, Activation.Sigmoid), new Dense(2, Activation.Sigmoid)) { Precision = Precision.Float32, Loss = Loss.HalfSquaredError };
-        using var model = ManagedBackend.Batched.Build(spec, 3);
-        var before = model.GetWeights().Flatten();
-        var targets = Matrix.FromRows([0.0, 1], [1, double.PositiveInfinity], [1, 1e300]);
-        var inputs = Matrix.FromRows([0.0, 1], [1, 0], [1, 1]);
-        var gathering = (IGatheringModel)model;
-        Assert.Contains("Target row 1, column 1 of the data is Infinity (NaN or infinite)",
-            Assert.Throws<ArgumentException>(() => gathering.TrainStep(inputs, targets, null, [0, 1])).Message);
-        Assert.Contains("Target row 2, column 1 of the data is 1E+300, beyond the range of float32",
-            Assert.Throws<ArgumentException>(() => gathering.TrainStep(inputs, targets, null, [2])).Message);
-        Assert.Equal(before, model.GetWeights().Flatten());
-        Assert.True(gathering.TrainStep(inputs, targets, null, [0, 0]).Applied);
     }
 
     private static IEnumerable<double> Slots(IModel model) =>

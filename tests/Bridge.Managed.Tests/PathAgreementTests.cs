@@ -69,21 +69,4 @@ public sealed class PathAgreementTests
             }
         }
     }
-
-    [Fact]
-    public void Optimizer_state_moves_between_the_paths()
-    {
-        var spec = RandomNets.Spec(new Rng(4), Activation.Relu, Activation.Linear, Loss.MeanSquaredError, new Adam(0.01));
-        using var batched = ManagedBackend.Batched.Build(spec, 2);
-        for (int s = 0; s < 5; s++) batched.TrainStep(RandomNets.Batch(spec, new Rng((ulong)s), 6));
-        using var teaching = ManagedBackend.Teaching.Build(spec, batched.GetWeights());
-        teaching.SetOptimizerState(batched.GetOptimizerState());
-        for (int s = 5; s < 9; s++)
-        {
-            var batch = RandomNets.Batch(spec, new Rng((ulong)s), 6);
-            batched.TrainStep(batch);
-            teaching.TrainStep(batch);
-        }
-        Assert.True(Agreement.RelativeError(batched.GetWeights(), teaching.GetWeights()) < 1e-12);
-    }
 }

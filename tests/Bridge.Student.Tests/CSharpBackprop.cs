@@ -37,7 +37,9 @@ public sealed class CSharpBackprop(Mistake mistake = Mistake.None) : IStudentNet
         if (mistake == Mistake.Throws) throw new InvalidOperationException("a deliberate failure in Gradients");
         // Blocks rather than spins: a call .NET cannot stop should not take a core from the rest of the tests.
         if (mistake == Mistake.NeverReturns && !Hang.Wait(TimeSpan.FromMinutes(2))) throw new TimeoutException("not released");
-        if (loss != Loss.HalfSquaredError) throw new NotSupportedException("this student did the lecture's loss only");
+        bool crossEntropy = loss == Loss.CategoricalCrossEntropy && activations[^1] == Activation.Softmax;
+        if (loss != Loss.HalfSquaredError && !crossEntropy)
+            throw new NotSupportedException("this student did the lecture's loss, and softmax with cross-entropy, only");
         var outs = new List<Matrix> { x };
         outs.AddRange(Forward(weights, x, activations));
         int n = x.Rows, last = weights.Count - 1;
@@ -48,7 +50,8 @@ public sealed class CSharpBackprop(Mistake mistake = Mistake.None) : IStudentNet
             {
                 double o = outs[^1][s, j];
                 double error = mistake == Mistake.FlippedSign ? targets[s, j] - o : o - targets[s, j];
-                delta[s, j] = error * Derivative(activations[last], o);
+                // Softmax with cross-entropy: ∂E/∂net_j = o_j − t_j, the softmax's derivative and the loss's cancelling.
+                delta[s, j] = crossEntropy ? error : error * Derivative(activations[last], o);
             }
         var gradients = new LayerWeights[weights.Count];
         double scale = mistake == Mistake.SumOverBatch ? 1.0 : 1.0 / n;

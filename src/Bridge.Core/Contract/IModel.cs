@@ -4,7 +4,9 @@ namespace Bridge;
 /// A network built by one backend from a <see cref="ModelSpec"/> and an initial <see cref="WeightSet"/>.
 /// Every backend computes the same functions: the contract says what, the backend decides how.
 /// Inputs and outputs are float64 matrices; a float32 backend rounds inputs on the way in.
-/// Not thread-safe. Dispose it to release native memory (libtorch tensors, Python objects).
+/// Not thread-safe. Dispose it to release native memory (libtorch tensors, Python objects, a worker's model);
+/// afterwards every call but <see cref="Backend"/>, <see cref="Device"/>, <see cref="Spec"/> and Dispose itself throws
+/// <see cref="ObjectDisposedException"/>, whatever the backend.
 /// </summary>
 public interface IModel : IDisposable
 {

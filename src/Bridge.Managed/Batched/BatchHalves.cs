@@ -42,7 +42,7 @@ internal static class BatchHalves
             width = layer.Units;
         }
         // A batch whose products are large enough to be shared between the cores row by row already uses them all.
-        if (batchSize * perSample < MinimumWork || largest >= Sgemm.ParallelWork) return 0;
+        if (batchSize * perSample < MinimumWork || largest >= GemmDriver.ParallelWork) return 0;
         return half >= FewestSamples || half * perSample >= LargeHalfWork ? half : 0;
     }
 }

@@ -21,6 +21,7 @@ internal sealed class BatchedModel<T> : IGatheringModel, IEvaluatingModel, IPair
     private readonly Dictionary<int, StepBuffers<T>> _buffers = [];
     private readonly int[] _units;
     private WeightReplica<T>? _replica;
+    private bool _disposed;
 
     /// <summary>Counts every change to the weights or optimizer state that the replica did not make alongside.</summary>
     private long _version;
@@ -59,6 +60,7 @@ internal sealed class BatchedModel<T> : IGatheringModel, IEvaluatingModel, IPair
 
     public Matrix ForwardRange(Matrix inputs, int firstLayer, int endLayer)
     {
+        ThrowIfDisposed();
         InputChecks.LayerRange(Spec, inputs, firstLayer, endLayer);
         int n = inputs.Rows;
         var current = new T[inputs.Data.Length];
@@ -157,10 +159,15 @@ internal sealed class BatchedModel<T> : IGatheringModel, IEvaluatingModel, IPair
         return StepResult.Done(outcome.Loss) with { Correct = outcome.Correct < 0 ? null : outcome.Correct };
     }
 
-    public WeightSet GetWeights() => Snapshot(_weights);
+    public WeightSet GetWeights()
+    {
+        ThrowIfDisposed();
+        return Snapshot(_weights);
+    }
 
     public void SetWeights(WeightSet weights)
     {
+        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(weights);
         weights.EnsureMatches(Spec);
         if (weights.FirstNonFiniteLayer() is string layer)
@@ -173,15 +180,23 @@ internal sealed class BatchedModel<T> : IGatheringModel, IEvaluatingModel, IPair
         _version++;
     }
 
-    public OptimizerState GetOptimizerState() => _optimizer.GetState(Spec);
+    public OptimizerState GetOptimizerState()
+    {
+        ThrowIfDisposed();
+        return _optimizer.GetState(Spec);
+    }
 
     public void SetOptimizerState(OptimizerState state)
     {
+        ThrowIfDisposed();
         _optimizer.SetState(state, Spec);
         _version++;
     }
 
-    public void Dispose() { }
+    /// <summary>Holds nothing but managed memory; afterwards every call throws, as a model that held more would.</summary>
+    public void Dispose() => _disposed = true;
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
     /// <summary>
     /// Computes the batch (a split batch's halves at once, where a second core is free), then its mean loss and, past the
@@ -357,6 +372,7 @@ internal sealed class BatchedModel<T> : IGatheringModel, IEvaluatingModel, IPair
     /// </summary>
     private StepBuffers<T> Load(Batch batch)
     {
+        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(batch);
         batch.EnsureFits(Spec);
         var buffers = BuffersFor(batch.Count);
@@ -372,6 +388,7 @@ internal sealed class BatchedModel<T> : IGatheringModel, IEvaluatingModel, IPair
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private StepBuffers<T> Gather(FeatureRows inputs, Matrix targets, int[]? labels, ReadOnlySpan<int> rows)
     {
+        ThrowIfDisposed();
         InputChecks.Rows(Spec, inputs, targets, labels, rows);
         if (inputs.HoldsBytes && !T.IsFinite(T.CreateChecked(255 * Math.Abs(inputs.Scale))))
             throw new ArgumentException(

@@ -6,9 +6,9 @@ namespace Bridge.Managed.Kernels;
 
 /// <summary>
 /// The three matrix products backpropagation needs, on row-major spans, vectorised along the contiguous axis:
-/// forward C = A·B + bias, backward to the previous layer C = D·Wᵀ, and the weight gradient C = Aᵀ·D. float goes to
-/// <see cref="Sgemm"/> and double to <see cref="Dgemm"/> where the processor has AVX2 and FMA; the loops below are the
-/// fallback elsewhere.
+/// forward C = A·B + bias, backward to the previous layer C = D·Wᵀ, and the weight gradient C = Aᵀ·D. float and
+/// double go to <see cref="GemmDriver{T, TKernels}"/> with the tiles of <see cref="Sgemm"/> or <see cref="Dgemm"/>
+/// where the processor has AVX2 and FMA; the loops below are the fallback elsewhere.
 /// The engine's loops are marked AggressiveOptimization: compiled optimised at their first call instead of running
 /// unoptimised code until tiered compilation catches up, which on a busy two-core machine took over a second of
 /// training (the first epochs ran several times slower).
@@ -19,13 +19,13 @@ internal static class Gemm<T> where T : unmanaged, IFloatingPointIeee754<T>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyAddBias(ReadOnlySpan<T> a, int n, int k, ReadOnlySpan<T> b, int m, ReadOnlySpan<T> bias, Span<T> c)
     {
-        if (typeof(T) == typeof(float) && Sgemm.Supported)
+        if (typeof(T) == typeof(float) && GemmDriver.Supported)
         {
             Sgemm.MultiplyAddBias(MemoryMarshal.Cast<T, float>(a), n, k, MemoryMarshal.Cast<T, float>(b), m,
                 MemoryMarshal.Cast<T, float>(bias), MemoryMarshal.Cast<T, float>(c));
             return;
         }
-        if (typeof(T) == typeof(double) && Dgemm.Supported)
+        if (typeof(T) == typeof(double) && GemmDriver.Supported)
         {
             Dgemm.MultiplyAddBias(MemoryMarshal.Cast<T, double>(a), n, k, MemoryMarshal.Cast<T, double>(b), m,
                 MemoryMarshal.Cast<T, double>(bias), MemoryMarshal.Cast<T, double>(c));
@@ -51,7 +51,7 @@ internal static class Gemm<T> where T : unmanaged, IFloatingPointIeee754<T>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyTransposedB(ReadOnlySpan<T> d, int n, int m, ReadOnlySpan<T> w, int k, Span<T> c, Span<T> scratch)
     {
-        if ((typeof(T) == typeof(float) && Sgemm.Supported) || (typeof(T) == typeof(double) && Dgemm.Supported))
+        if ((typeof(T) == typeof(float) && GemmDriver.Supported) || (typeof(T) == typeof(double) && GemmDriver.Supported))
         {
             // Through Wᵀ, C = D·Wᵀ is a plain product the fast kernel runs.
             var wt = scratch[..(k * m)];
@@ -71,12 +71,12 @@ internal static class Gemm<T> where T : unmanaged, IFloatingPointIeee754<T>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MultiplyTransposedA(ReadOnlySpan<T> a, int n, int k, ReadOnlySpan<T> d, int m, Span<T> c)
     {
-        if (typeof(T) == typeof(float) && Sgemm.Supported)
+        if (typeof(T) == typeof(float) && GemmDriver.Supported)
         {
             Sgemm.MultiplyTransposedA(MemoryMarshal.Cast<T, float>(a), n, k, MemoryMarshal.Cast<T, float>(d), m, MemoryMarshal.Cast<T, float>(c));
             return;
         }
-        if (typeof(T) == typeof(double) && Dgemm.Supported)
+        if (typeof(T) == typeof(double) && GemmDriver.Supported)
         {
             Dgemm.MultiplyTransposedA(MemoryMarshal.Cast<T, double>(a), n, k, MemoryMarshal.Cast<T, double>(d), m, MemoryMarshal.Cast<T, double>(c));
             return;

@@ -21,6 +21,7 @@ public sealed class TeachingModel : IModel
     private readonly ReferenceOptimizer _optimizer;
     private readonly Precision _precision;
     private long _plainSgdSteps;
+    private bool _disposed;
 
     internal TeachingModel(ModelSpec spec, WeightSet initialWeights)
     {
@@ -36,6 +37,7 @@ public sealed class TeachingModel : IModel
 
     public Matrix ForwardRange(Matrix inputs, int firstLayer, int endLayer)
     {
+        ThrowIfDisposed();
         InputChecks.LayerRange(Spec, inputs, firstLayer, endLayer);
         var result = new Matrix(inputs.Rows, Spec.Layers[endLayer - 1].Units);
         for (int n = 0; n < inputs.Rows; n++)
@@ -49,6 +51,7 @@ public sealed class TeachingModel : IModel
 
     public double Loss(Batch batch)
     {
+        ThrowIfDisposed();
         InputChecks.Batch(Spec, batch);
         double sum = 0;
         for (int n = 0; n < batch.Count; n++)
@@ -61,12 +64,14 @@ public sealed class TeachingModel : IModel
 
     public WeightSet Gradients(Batch batch)
     {
+        ThrowIfDisposed();
         InputChecks.Batch(Spec, batch);
         return Backpropagate(batch, trace: null).Gradients;
     }
 
     public StepResult TrainStep(Batch batch)
     {
+        ThrowIfDisposed();
         InputChecks.Batch(Spec, batch);
         return Step(batch, trace: null);
     }
@@ -77,6 +82,7 @@ public sealed class TeachingModel : IModel
     /// </summary>
     public StepTrace TraceStep(Batch batch)
     {
+        ThrowIfDisposed();
         InputChecks.Batch(Spec, batch);
         var trace = new StepTrace(Spec, Spec.Optimizer.LearningRate);
         var before = _weights.Clone();
@@ -85,12 +91,18 @@ public sealed class TeachingModel : IModel
         return trace;
     }
 
-    public WeightSet GetWeights() => _weights.Clone();
+    public WeightSet GetWeights()
+    {
+        ThrowIfDisposed();
+        return _weights.Clone();
+    }
 
     public void SetWeights(WeightSet weights)
     {
+        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(weights);
         weights.EnsureMatches(Spec);
+        if (weights.FirstNonFiniteLayer() is string layer) throw new ArgumentException($"The weights of layer {layer} are not all finite.");
         var rounded = weights.ToPrecision(_precision);
         for (int l = 0; l < _weights.Layers.Count; l++)
         {
@@ -99,11 +111,15 @@ public sealed class TeachingModel : IModel
         }
     }
 
-    public OptimizerState GetOptimizerState() =>
-        IsPlainSgd ? new OptimizerState(_plainSgdSteps, new Dictionary<string, WeightSet>()) : _optimizer.State;
+    public OptimizerState GetOptimizerState()
+    {
+        ThrowIfDisposed();
+        return IsPlainSgd ? new OptimizerState(_plainSgdSteps, new Dictionary<string, WeightSet>()) : _optimizer.State;
+    }
 
     public void SetOptimizerState(OptimizerState state)
     {
+        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(state);
         state.EnsureSlotsMatch(Spec);
         _optimizer.Restore(state);
@@ -112,7 +128,10 @@ public sealed class TeachingModel : IModel
 
     private bool IsPlainSgd => Spec.Optimizer is Sgd { Momentum: 0 };
 
-    public void Dispose() { }
+    /// <summary>Holds nothing but managed memory; afterwards every call throws, as a model that held more would.</summary>
+    public void Dispose() => _disposed = true;
+
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 
     private StepResult Step(Batch batch, StepTrace? trace)
     {

@@ -67,6 +67,8 @@ internal sealed class StudentModel : IModel
         double loss = LossOf(batch);
         if (!double.IsFinite(loss)) return StepResult.Refused(loss, null);
         var gradients = StudentGradients(batch);
+        // Finite in the student's float64, a gradient can overflow when rounded to float32: refused as any non-finite one.
+        if (gradients.FirstNonFiniteLayer() is string layer) return StepResult.Refused(loss, layer);
         if (UsesStudentStep && _code.Step(Copy(_weights), gradients.Layers, ((Sgd)Spec.Optimizer).LearningRate) is { } arrays)
         {
             _weights = Pairs(arrays, "step", "W", "b");
@@ -79,10 +81,15 @@ internal sealed class StudentModel : IModel
         return StepResult.Done(loss);
     }
 
-    public WeightSet GetWeights() => _weights.Clone();
+    public WeightSet GetWeights()
+    {
+        ThrowIfDisposed();
+        return _weights.Clone();
+    }
 
     public void SetWeights(WeightSet weights)
     {
+        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(weights);
         weights.EnsureMatches(Spec);
         if (weights.FirstNonFiniteLayer() is string bad) throw new ArgumentException($"The weights of layer {bad} are not all finite.");
@@ -91,12 +98,14 @@ internal sealed class StudentModel : IModel
 
     public OptimizerState GetOptimizerState()
     {
+        ThrowIfDisposed();
         var state = _optimizer.State;
         return state with { Steps = state.Steps + _studentSteps };
     }
 
     public void SetOptimizerState(OptimizerState state)
     {
+        ThrowIfDisposed();
         ArgumentNullException.ThrowIfNull(state);
         state.EnsureSlotsMatch(Spec);
         _optimizer.Restore(state);
@@ -110,15 +119,18 @@ internal sealed class StudentModel : IModel
         _code.Dispose();
     }
 
+    private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
+
+    /// <summary>Bridge's loss of the student's outputs, in the spec's precision (in float32 a loss beyond its range is ∞).</summary>
     private double LossOf(Batch batch)
     {
         var outputs = Outputs(batch.Inputs, 0, Spec.Layers.Count)[^1];
-        return LossFunctions.Batch(Spec.Loss, outputs, batch.Targets, batch.LabelSpan);
+        return Spec.Precision.Round(LossFunctions.Batch(Spec.Loss, outputs, batch.Targets, batch.LabelSpan));
     }
 
     private List<Matrix> Outputs(Matrix inputs, int first, int end)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed();
         var arrays = _code.Forward(Copy(_weights).Skip(first).Take(end - first).ToList(), inputs.Clone(), _activations[first..end], first);
         if (arrays.Count != end - first)
             throw new StudentCodeException($"forward must return one output per layer, {end - first}; got {arrays.Count}.");
@@ -127,7 +139,7 @@ internal sealed class StudentModel : IModel
 
     private WeightSet StudentGradients(Batch batch)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        ThrowIfDisposed();
         var arrays = _code.Gradients(Copy(_weights), batch.Inputs.Clone(), batch.Targets.Clone(), _activations, Spec.Loss);
         return Pairs(arrays, "gradients", "dW", "db");
     }

@@ -67,7 +67,7 @@ public sealed class DgemmTests
     [SkippableFact]
     public void Every_tail_width_and_row_remainder_is_the_fused_sum_in_p_order()
     {
-        Skip.IfNot(Dgemm.Supported, "no AVX2/FMA here");
+        Skip.IfNot(GemmDriver.Supported, "no AVX2/FMA here");
         OnEveryTilePath(() =>
         {
             var rng = new Rng(11);
@@ -84,14 +84,14 @@ public sealed class DgemmTests
     [SkippableFact]
     public void Large_products_take_the_packed_and_parallel_path_and_stay_exact()
     {
-        Skip.IfNot(Dgemm.Supported, "no AVX2/FMA here");
+        Skip.IfNot(GemmDriver.Supported, "no AVX2/FMA here");
         OnEveryTilePath(() =>
         {
             // Each above the parallel threshold, with packed panels (rows of B at least 128 long), odd row counts and tails.
             var rng = new Rng(12);
             foreach (var (n, k, m) in new[] { (130, 600, 290), (61, 784, 256), (801, 300, 10), (129, 270, 130) })
             {
-                Assert.True((long)n * k * m >= Sgemm.ParallelWork, "the shape is meant to run on every core");
+                Assert.True((long)n * k * m >= GemmDriver.ParallelWork, "the shape is meant to run on every core");
                 AssertPlainProduct(n, k, m, rng);
             }
         });
@@ -100,7 +100,7 @@ public sealed class DgemmTests
     [SkippableFact]
     public void Narrow_products_write_nothing_outside_their_output()
     {
-        Skip.IfNot(Dgemm.Supported, "no AVX2/FMA here");
+        Skip.IfNot(GemmDriver.Supported, "no AVX2/FMA here");
         OnEveryTilePath(() =>
         {
             var rng = new Rng(13);
@@ -122,7 +122,7 @@ public sealed class DgemmTests
     [SkippableFact]
     public void A_transposed_in_place_gives_the_weight_gradient_product_exactly()
     {
-        Skip.IfNot(Dgemm.Supported, "no AVX2/FMA here");
+        Skip.IfNot(GemmDriver.Supported, "no AVX2/FMA here");
         OnEveryTilePath(() =>
         {
             var rng = new Rng(14);
@@ -141,7 +141,7 @@ public sealed class DgemmTests
     [SkippableFact]
     public void D_times_W_transposed_is_the_fused_sum_in_p_order()
     {
-        Skip.IfNot(Dgemm.Supported, "no AVX2/FMA here");
+        Skip.IfNot(GemmDriver.Supported, "no AVX2/FMA here");
         OnEveryTilePath(() =>
         {
             var rng = new Rng(15);
@@ -161,7 +161,7 @@ public sealed class DgemmTests
     [SkippableFact]
     public void Rows_get_the_same_bits_whatever_the_split()
     {
-        Skip.IfNot(Dgemm.Supported, "no AVX2/FMA here");
+        Skip.IfNot(GemmDriver.Supported, "no AVX2/FMA here");
         OnEveryTilePath(() =>
         {
             // The whole product runs on every core; each row alone, on one core, through single-row tiles: the same bits.

@@ -36,7 +36,7 @@ public sealed class SgemmTests
     [SkippableFact]
     public void Every_shape_up_to_the_tile_sizes_and_past_them_is_right()
     {
-        Skip.IfNot(Sgemm.Supported, "no AVX2/FMA here");
+        Skip.IfNot(GemmDriver.Supported, "no AVX2/FMA here");
         var rng = new Rng(1);
         foreach (int n in new[] { 1, 3, 4, 5, 8, 13 })
             foreach (int k in new[] { 1, 2, 7, 64, 300 })
@@ -56,7 +56,7 @@ public sealed class SgemmTests
     [SkippableFact]
     public void Narrow_products_write_nothing_outside_their_output()
     {
-        Skip.IfNot(Sgemm.Supported, "no AVX2/FMA here");
+        Skip.IfNot(GemmDriver.Supported, "no AVX2/FMA here");
         // The last columns go through a padded panel; tiles store whole rows of sixteen that run into the rows below
         // (rewritten later) where that stays within the product, or go through a scratch tile: C sits between
         // sentinels that must survive. Shapes: the digits output layer, products too short for a whole-row store,
@@ -80,7 +80,7 @@ public sealed class SgemmTests
     [SkippableFact]
     public void Large_products_take_the_packed_and_parallel_path_and_stay_right()
     {
-        Skip.IfNot(Sgemm.Supported, "no AVX2/FMA here");
+        Skip.IfNot(GemmDriver.Supported, "no AVX2/FMA here");
         var rng = new Rng(2);
         foreach (var (n, k, m) in new[] { (130, 600, 290), (257, 257, 513) })
         {
@@ -95,7 +95,7 @@ public sealed class SgemmTests
     [SkippableFact]
     public void A_transposed_in_place_gives_the_weight_gradient_product()
     {
-        Skip.IfNot(Sgemm.Supported, "no AVX2/FMA here");
+        Skip.IfNot(GemmDriver.Supported, "no AVX2/FMA here");
         var rng = new Rng(3);
         foreach (var (n, k, m) in new[] { (32, 64, 32), (5, 3, 10), (128, 300, 40) })
         {
@@ -111,7 +111,7 @@ public sealed class SgemmTests
     [SkippableFact]
     public void Every_entry_is_its_own_fused_sum_in_p_order_bit_for_bit()
     {
-        Skip.IfNot(Sgemm.Supported, "no AVX2/FMA here");
+        Skip.IfNot(GemmDriver.Supported, "no AVX2/FMA here");
         // What makes one core and two, whole batches and halves agree: whatever tile computes an entry (16 wide, padded,
         // a pair of tail columns shared by four rows, one row), it is bias (or 0), then + a·b fused, p = 0, 1, … in turn.
         var rng = new Rng(6);
@@ -137,15 +137,15 @@ public sealed class SgemmTests
     /// <summary>Runs <paramref name="body"/> with the AVX-512 tiles on (where the processor has them) or forced off.</summary>
     private static void WithAvx512(bool on, Action body)
     {
-        bool before = Sgemm.UseAvx512;
-        Sgemm.UseAvx512 = on;
+        bool before = Sgemm.UseWide;
+        Sgemm.UseWide = on;
         try
         {
             body();
         }
         finally
         {
-            Sgemm.UseAvx512 = before;
+            Sgemm.UseWide = before;
         }
     }
 
@@ -154,8 +154,8 @@ public sealed class SgemmTests
     [InlineData(false)]
     public void Large_products_are_fused_sums_in_p_order_on_either_kernel(bool avx512)
     {
-        Skip.IfNot(Sgemm.Supported, "no AVX2/FMA here");
-        Skip.If(avx512 && !Sgemm512.Supported, "no AVX-512 here");
+        Skip.IfNot(GemmDriver.Supported, "no AVX2/FMA here");
+        Skip.If(avx512 && !Sgemm.WideSupported, "no AVX-512 here");
         // Packed panels (m ≥ 256), two K blocks, rows past the last multiple of 8 (one-row tiles), columns past the last
         // multiple of 32 (16-wide tiles) and of 16 (the padded tail, the pair tails of 9/10 and 1/2 columns), one core and
         // two; with bias and without, and A read transposed in place (the weight gradient).
@@ -182,7 +182,7 @@ public sealed class SgemmTests
     [SkippableFact]
     public void The_avx512_and_avx2_kernels_give_the_same_bits()
     {
-        Skip.IfNot(Sgemm512.Supported, "no AVX-512 here");
+        Skip.IfNot(Sgemm.WideSupported, "no AVX-512 here");
         var rng = new Rng(8);
         int n = 260, k = 600, m = 530;
         var a = Random(n * k, rng);
@@ -213,7 +213,7 @@ public sealed class SgemmTests
     [SkippableFact]
     public void The_float_kernel_sums_in_the_same_order_whatever_the_split()
     {
-        Skip.IfNot(Sgemm.Supported, "no AVX2/FMA here");
+        Skip.IfNot(GemmDriver.Supported, "no AVX2/FMA here");
         // Rows computed by one tile or another, on one core or two, must get identical bits: each entry's sum runs in p order.
         var rng = new Rng(4);
         int n = 300, k = 520, m = 260;
