@@ -1,8 +1,8 @@
 """Your own network: forward pass, backpropagation and a gradient-descent step, in plain numpy.
 
-Fill in the three functions marked TODO, then let Bridge check every number against its own engine:
+Fill in the four functions marked TODO, then let Bridge check every number against its own engine:
 
-    dotnet run --project comparison/Bridge.Comparison -c Release -- compare \
+    dotnet run --project tools/Bridge.Cli -c Release -- compare \
         --backends managed,python:examples/your-own-backprop/my_net.py \
         --data moons --layers 2,8,1 --activation tanh --output-activation sigmoid \
         --loss half-squared-error --lr 0.5 --momentum 0 --epochs 30

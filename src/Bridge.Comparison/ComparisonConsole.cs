@@ -10,6 +10,9 @@ namespace Bridge.Comparison;
 /// </summary>
 public static class ComparisonConsole
 {
+    /// <summary>The classic disagreement <see cref="Run"/> can show on purpose: a mean loss against a summed one.</summary>
+    public const string LossReduction = "loss-reduction";
+
     /// <summary>Runs a comparison end to end and returns the exit code (<see cref="ExitCodes"/>).</summary>
     /// <param name="explain">A classic disagreement to show on purpose instead ("loss-reduction"), or null.</param>
     /// <param name="loadData">Resolves the data set's name or file (default: <see cref="Datasets.Load"/>).</param>
@@ -31,6 +34,8 @@ public static class ComparisonConsole
                 : backends.Select(b => b.Name).ToHashSet();
             if (!backends.Any(b => b.Name == plan.Reference))
                 backends = [BackendCatalog.Get(plan.Reference, settings.Device), .. backends];
+            if (explain is not null && explain != LossReduction)
+                throw new UsageException($"nothing to explain called '{explain}': the topic there is is {LossReduction}.");
         }
         catch (Exception e) when (e is UsageException or ArgumentException)
         {
@@ -38,7 +43,7 @@ public static class ComparisonConsole
             return ExitCodes.BadArguments;
         }
 
-        if (explain == "loss-reduction") return ExplainLossReduction(plan, backends, console);
+        if (explain == LossReduction) return ExplainLossReduction(plan, backends, console);
 
         ComparisonReport report;
         try

@@ -13,7 +13,7 @@ namespace Bridge.Keras;
 public sealed class KerasBackend : IPortableBackend
 {
     private static readonly object LoadLock = new();
-    private static (PyObject? Module, string Detail)? _helper;
+    private static (PyObject? Module, string Detail, string? LoadedOn)? _imported;
     private readonly string? _kerasBackend;
 
     /// <param name="kerasBackend">torch, jax or tensorflow; null or empty keeps KERAS_BACKEND (Keras's default: tensorflow).</param>
@@ -45,31 +45,43 @@ public sealed class KerasBackend : IPortableBackend
         return new KerasModel(spec, initialWeights, module, detail);
     }
 
-    /// <summary>The imported helper module, or why Keras cannot be used here.</summary>
+    /// <summary>The imported helper module, or why Keras cannot be used here with this instance's Keras backend.</summary>
     internal (PyObject? Module, string Detail) Helper()
     {
         lock (LoadLock)
         {
-            if (_helper is { } loaded) return loaded;
-            if (PythonBackendRuntime.StartProblem() is string problem) return (_helper = (null, problem)).Value;
-            string kerasOn = _kerasBackend ?? Environment.GetEnvironmentVariable("KERAS_BACKEND") ?? "tensorflow";
+            string kerasOn = _kerasBackend ?? (_imported is { LoadedOn: { } on } ? on : Environment.GetEnvironmentVariable("KERAS_BACKEND") ?? "tensorflow");
+            // Asked each time, not kept: whether TorchSharp is in the process depends on what ran before.
             if (kerasOn.Equals("torch", StringComparison.OrdinalIgnoreCase) && NativeLibraries.Loaded("libLibTorchSharp") is { } torchSharp)
-                return (_helper = (null,
+                return (null,
                     $"Keras on torch would load Python's libtorch into a process that already holds TorchSharp's ({torchSharp}), " +
                     "and two libtorch builds abort a process they share. Run Keras in a worker process of its own: " +
-                    "new KerasBackend().InWorkerProcess() (Bridge.Isolation); the command line and the labs do that by themselves.")).Value;
-            if (_kerasBackend is not null)
-            {
-                // Keras reads KERAS_BACKEND once, at its first import; set it in Python's own environment.
-                using var os = Bridge.Python.Python.Import("os");
-                using var environ = os.GetAttr("environ");
-                environ.SetItem("KERAS_BACKEND", _kerasBackend);
-            }
-            var (module, v, importProblem) = PythonBackendRuntime.Import("bridge_keras", "keras");
-            if (module is null) return (_helper = (null, importProblem!)).Value;
-            if (_kerasBackend is not null && !string.Equals((string?)v["backend"], _kerasBackend, StringComparison.OrdinalIgnoreCase))
-                return (_helper = (null, $"Keras was already started on the {v["backend"]} backend in this process; {_kerasBackend} cannot be chosen any more (set KERAS_BACKEND before the first use).")).Value;
-            return (_helper = (module, $"Keras {v["keras"]} on {v["backend"]}, Python {PythonBackendRuntime.PythonVersion}")).Value;
+                    "new KerasBackend().InWorkerProcess() (Bridge.Isolation); the command line and the labs do that by themselves.");
+            var imported = _imported ??= Import(_kerasBackend);
+            if (imported.Module is not null && _kerasBackend is not null && !string.Equals(imported.LoadedOn, _kerasBackend, StringComparison.OrdinalIgnoreCase))
+                return (null, $"Keras was already started on the {imported.LoadedOn} backend in this process; {_kerasBackend} cannot be chosen any more " +
+                              "(set KERAS_BACKEND before the first use, or run this backend in a worker process: InWorkerProcess()).");
+            return (imported.Module, imported.Detail);
         }
+    }
+
+    /// <summary>
+    /// Imports the helper once per process (Keras cannot be imported again on another backend): the module and the Keras
+    /// backend it runs on, or why it does not import.
+    /// </summary>
+    private static (PyObject? Module, string Detail, string? LoadedOn) Import(string? kerasBackend)
+    {
+        if (PythonBackendRuntime.StartProblem() is string problem) return (null, problem, null);
+        if (kerasBackend is not null)
+        {
+            // Keras reads KERAS_BACKEND once, at its first import; set it in Python's own environment.
+            using var os = Bridge.Python.Python.Import("os");
+            using var environ = os.GetAttr("environ");
+            environ.SetItem("KERAS_BACKEND", kerasBackend);
+        }
+        var (module, v, importProblem) = PythonBackendRuntime.Import("bridge_keras", "keras");
+        if (module is null) return (null, importProblem!, null);
+        string loadedOn = (string?)v["backend"] ?? "?";
+        return (module, $"Keras {v["keras"]} on {loadedOn}, Python {PythonBackendRuntime.PythonVersion}", loadedOn);
     }
 }

@@ -225,12 +225,19 @@ class KerasNet:
     def set_optimizer_state(self, steps, slots):
         self.optimizer.iterations.assign(int(steps))
         if self.optimizer_spec["name"] == "adam":
-            for variable, value in zip(self.optimizer._momentums, slots.get("m", [])):
-                variable.assign(np.asarray(value, dtype=self.dtype))
-            for variable, value in zip(self.optimizer._velocities, slots.get("v", [])):
-                variable.assign(np.asarray(value, dtype=self.dtype))
+            self._restore_slot(self.optimizer._momentums, slots.get("m"))
+            self._restore_slot(self.optimizer._velocities, slots.get("v"))
         elif self.optimizer_spec["momentum"] != 0:
-            for variable, value in zip(self.optimizer.momentums, slots.get("velocity", [])):
+            self._restore_slot(self.optimizer.momentums, slots.get("velocity"))
+
+    def _restore_slot(self, variables, values):
+        """A slot the state does not hold starts from zeros, as on every other backend: keeping what the optimizer had
+        would make the same checkpoint resume differently here."""
+        if values is None:
+            for variable in variables:
+                variable.assign(np.zeros(tuple(variable.shape), dtype=self.dtype))
+        else:
+            for variable, value in zip(variables, values):
                 variable.assign(np.asarray(value, dtype=self.dtype))
 
 

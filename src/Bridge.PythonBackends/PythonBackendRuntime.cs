@@ -38,6 +38,10 @@ internal static class PythonBackendRuntime
         }
         catch (PythonException e)
         {
+            // The helper itself missing is a broken application folder, not a package to install.
+            if (MissingModuleFix.MissingModule(e) == module)
+                return (null, Empty, $"Bridge's helper module {module}.py is not in {Py.HelperFolder}, which Python searches: " +
+                                     "the application was built or copied without its python folder (build it again, or copy that folder beside it).");
             return (null, Empty, ImportProblem(e, needs));
         }
         try

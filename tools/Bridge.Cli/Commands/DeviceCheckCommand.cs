@@ -18,7 +18,8 @@ public static class DeviceCheckCommand
         command.SetAction(result =>
         {
             var console = AnsiConsole.Console;
-            string folder = result.GetValue(work)?.FullName ?? Directory.CreateTempSubdirectory("bridge-device-check-").FullName;
+            string? temporary = result.GetValue(work) is null ? Directory.CreateTempSubdirectory("bridge-device-check-").FullName : null;
+            string folder = result.GetValue(work)?.FullName ?? temporary!;
             IReadOnlyList<DeviceChecks.Result> results;
             try
             {
@@ -28,6 +29,11 @@ public static class DeviceCheckCommand
             {
                 console.MarkupLine($"[red]{ToolName.Command} device-check:[/] {Markup.Escape(e is BackendUnavailableException u ? u.Reason : UsageException.MessageOf(e))}");
                 return ExitCodes.BadArguments;
+            }
+            finally
+            {
+                // A folder the user named keeps the checkpoints for inspection; one made here goes with the command.
+                if (temporary is not null) Directory.Delete(temporary, recursive: true);
             }
             var table = new Table().Border(TableBorder.Rounded).AddColumn("check").AddColumn("passed").AddColumn("what was measured");
             foreach (var r in results)

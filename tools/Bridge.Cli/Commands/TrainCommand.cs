@@ -22,7 +22,7 @@ public static class TrainCommand
     public static Command Create()
     {
         var shared = new ModelOptions();
-        var backend = new Option<string>("--backend") { Description = "managed, managed-teaching, torch, keras or sklearn.", DefaultValueFactory = _ => "managed" };
+        var backend = new Option<string>("--backend") { Description = "managed, managed-teaching, torch, keras, sklearn, or python:FILE.py (a student's own network).", DefaultValueFactory = _ => "managed" };
         var save = new Option<FileInfo?>("--save") { Description = "Write the trained weights to this file, in the format its ending names: .safetensors, .onnx, .weights.h5 (Keras), .pt (PyTorch)." };
         var checkpoint = new Option<FileInfo?>("--checkpoint") { Description = "Keep a checkpoint (weights, optimizer state, position) in this file." };
         var every = new Option<int>("--checkpoint-every") { Description = "Checkpoint every N epochs (and after the last).", DefaultValueFactory = _ => 1 };
@@ -32,13 +32,21 @@ public static class TrainCommand
         command.SetAction(result =>
         {
             using var cancel = new CancellationTokenSource();
-            Console.CancelKeyPress += (_, e) =>
+            ConsoleCancelEventHandler stop = (_, e) =>
             {
                 e.Cancel = true;
                 cancel.Cancel();
             };
-            return Run(shared.Read(result), result.GetValue(backend)!, result.GetValue(save)?.FullName,
-                result.GetValue(checkpoint)?.FullName, result.GetValue(every), result.GetValue(resume), AnsiConsole.Console, cancel.Token);
+            Console.CancelKeyPress += stop;
+            try
+            {
+                return Run(shared.Read(result), result.GetValue(backend)!, result.GetValue(save)?.FullName,
+                    result.GetValue(checkpoint)?.FullName, result.GetValue(every), result.GetValue(resume), AnsiConsole.Console, cancel.Token);
+            }
+            finally
+            {
+                Console.CancelKeyPress -= stop;
+            }
         });
         return command;
     }
@@ -162,6 +170,12 @@ public static class TrainCommand
         {
             console.MarkupLine($"[red]{Prefix}[/] {Markup.Escape(UsageException.MessageOf(e))}");
             return ExitCodes.BadArguments;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Bridge.Python.PythonException or Bridge.Student.StudentCodeException)
+        {
+            // Failed while running: a file that cannot be written, Python's error (with its traceback), the student's code.
+            console.MarkupLine($"[red]{Prefix}[/] {Markup.Escape(e.Message)}");
+            return ExitCodes.Disagree;
         }
     }
 
