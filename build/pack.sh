@@ -7,11 +7,13 @@
 #
 #   build/pack.sh [FEED]        (default: artifacts/packages)
 set -euo pipefail
+# A FEED given relative is the caller's, resolved before moving to the repository's root.
+feed=${1:-$(dirname "$0")/../artifacts/packages}
+feed=$(mkdir -p "$feed" && cd "$feed" && pwd)
 cd "$(dirname "$0")/.."
-feed=$(mkdir -p "${1:-artifacts/packages}" && cd "${1:-artifacts/packages}" && pwd)
+# The packs restore the torch package for every platform; whatever happens, leave the tree as a plain build expects it.
+trap 'dotnet restore Bridge.sln -v quiet >/dev/null' EXIT
 # build/package/Bridge.Packages.slnf: the projects that are packages (src/ and interop/), without tests or tools.
 dotnet pack build/package/Bridge.Packages.slnf -c Release -o "$feed" -p:BridgeLibTorchPlatform=any -nologo -v quiet
 dotnet pack tools/Bridge.Cli/Bridge.Cli.csproj -c Release -o "$feed" -nologo -v quiet
-# The restores above differ in the torch package; leave the tree as a plain build expects it.
-dotnet restore Bridge.sln -v quiet >/dev/null
 ls -1 "$feed"

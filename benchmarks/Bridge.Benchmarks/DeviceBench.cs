@@ -8,7 +8,8 @@ namespace Bridge.Benchmarks;
 /// <summary>One network of the device bench: layer widths (input first) and the batch size, written 784-256-10:128.</summary>
 public sealed record BenchNet(IReadOnlyList<int> Widths, int BatchSize)
 {
-    public static IReadOnlyList<BenchNet> Defaults { get; } = [Parse("784-256-10:128"), Parse("784-4096-4096-10:1024")];
+    /// <summary>What <c>bench --device</c> times unless told otherwise: a small network and one big enough to fill a GPU.</summary>
+    public const string Defaults = "784-256-10:128,784-4096-4096-10:1024";
 
     /// <exception cref="FormatException">The text is not WIDTH-WIDTH-…:BATCH with at least two widths, all positive.</exception>
     public static BenchNet Parse(string text)

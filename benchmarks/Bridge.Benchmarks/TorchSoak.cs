@@ -5,7 +5,7 @@ using Bridge.Torch;
 namespace Bridge.Benchmarks;
 
 /// <summary>
-/// A long run of the torch backend under garbage-collection stress: what <c>bridge soak</c> runs. Every optimizer
+/// A long run of the torch backend under garbage-collection stress: what <c>bridge-nn soak</c> runs. Every optimizer
 /// (SGD, momentum, Nesterov, Adam) in float32 and float64, on a squared-error and a cross-entropy network, trains in
 /// rounds — 24 steps one call at a time, then one epoch of 8 steps queued by the trainer on a resident data set —
 /// while another thread allocates and forces collections with finalisers run (young collections, a full one every

@@ -69,9 +69,10 @@ with_compiler() {
   local includes; includes=$("$python" -c "from torch.utils import cpp_extension; print(' '.join('-I' + p for p in cpp_extension.include_paths()))")
   local flags="-O2 -fPIC -fvisibility=hidden -D__LINUX__ -D_NO_ASYNCRTIMP -D_NO_PPLXIMP -D_GLIBCXX_USE_CXX11_ABI=$abi -I$native -I$native/LibTorchSharp $includes"
   export flags objects cxx cc
-  ls "$native/LibTorchSharp/"*.cpp "$native/LibTorchSharp/"*.c | xargs -P "$jobs" -I{} bash -c '
-    f={}; o="$objects/$(basename "$f").o"
-    case "$f" in *.c) $cc $flags -c "$f" -o "$o" ;; *) $cxx -std=c++17 $flags -c "$f" -o "$o" ;; esac > "$o.log" 2>&1 || { rm -f "$o"; echo "left out: $(basename "$f")"; grep -m3 error: "$o.log"; }'
+  # Each file name reaches the compiling shell as its argument, never as part of its script.
+  printf '%s\0' "$native/LibTorchSharp/"*.cpp "$native/LibTorchSharp/"*.c | xargs -0 -P "$jobs" -n 1 bash -c '
+    f=$1; o="$objects/$(basename "$f").o"
+    case "$f" in *.c) $cc $flags -c "$f" -o "$o" ;; *) $cxx -std=c++17 $flags -c "$f" -o "$o" ;; esac > "$o.log" 2>&1 || { rm -f "$o"; echo "left out: $(basename "$f")"; grep -m3 error: "$o.log"; }' _
   local built; built=$(ls "$objects"/*.o 2>/dev/null | wc -l)
   [ "$built" -ge 20 ] || { echo "build-libtorchsharp: only $built sources compiled; giving up"; return 1; }
   "$cxx" -shared -o "$out/libLibTorchSharp.so" "$objects"/*.o -L"$libdir" -Wl,-rpath,"$libdir" \

@@ -46,7 +46,7 @@ results=$out/results.tsv
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 PYTHONUNBUFFERED=1
 
 if [ "$mode" = gpu ]; then
-  budget=${CHECK_BUDGET:-450}   # seconds; the device call's limit should leave time for a rerun within 15 minutes
+  budget=${CHECK_BUDGET:-450}   # seconds: short enough that a failed run can be run again within a short rental of a card
   device=${CHECK_DEVICE:-cuda}  # CHECK_DEVICE=cpu: the card's steps on a CPU, a dry run of this script
   python=${PYTHON:-python3}
   parallel=6

@@ -15,15 +15,19 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root"
 dest=.gpu
-torchsharp_git=${TORCHSHARP_GIT:-/work/.mirror/dotnet+TorchSharp/repo}
-keras_git=${KERAS_GIT:-/work/.mirror/keras-team+keras/repo}
+torchsharp_git=${TORCHSHARP_GIT:-}
+keras_git=${KERAS_GIT:-}
+carry_limit_mib=${CARRY_LIMIT_MIB:-64}   # what the GPU machine takes in: the tracked files and .gpu/ together
 fashion=${FASHION_MNIST:-/usr/share/datasets/fashion-mnist}
 python=${PYTHON:-/usr/bin/python3}
 optree=${OPTREE_SDIST:-$(ls "$root"/../shared/keras-env/sources/optree-*.tar.gz 2>/dev/null | head -1)}
 mkdir -p "$dest/data"
 
 echo "== the command line, self-contained, without libtorch"
-publish=$(dirname "$(bash build/gpu/publish.sh | tail -1)")
+# Two steps, so that a failed publish stops here instead of leaving "." as the folder to copy.
+program=$(bash build/gpu/publish.sh | tail -1)
+[ -x "$program" ] || { echo "publish.sh did not end with the published program (got: $program)"; exit 1; }
+publish=$(dirname "$program")
 staged=artifacts/gpu-stage/bridge
 rm -rf "$staged" && mkdir -p "$(dirname "$staged")" && cp -a "$publish" "$staged"
 # pdb and xml files are for debuggers and editors, not for running.
@@ -48,7 +52,7 @@ if git --git-dir "$torchsharp_git" rev-parse --verify -q HEAD >/dev/null 2>&1; t
   echo "TorchSharp $version, commit $commit" > "$dest/torchsharp-native/SOURCE"
   cat "$dest/torchsharp-native/SOURCE"
 else
-  echo "no TorchSharp clone at $torchsharp_git (set TORCHSHARP_GIT): a LibTorchSharp cannot be built there"
+  echo "no TorchSharp clone at '$torchsharp_git' (set TORCHSHARP_GIT to a git directory of dotnet/TorchSharp): a LibTorchSharp cannot be built there"
 fi
 
 echo "== data"
@@ -71,5 +75,5 @@ du -sh "$staged" | sed 's/^/without pdb and xml: /'
 du -sh "$dest"/* | sed 's/^/carried:   /'
 total=$(du -sb "$dest" | cut -f1)
 tree=$(git ls-files -z | xargs -0 du -cb 2>/dev/null | tail -1 | cut -f1)
-echo "carried in all: $((total / 1024 / 1024)) MiB; with the tracked files ($((tree / 1024)) KiB): $(((total + tree) / 1024 / 1024)) MiB of the 64 MiB a device call takes"
-[ $((total + tree)) -lt $((64 * 1024 * 1024)) ] || { echo "too large to carry"; exit 1; }
+echo "carried in all: $((total / 1024 / 1024)) MiB; with the tracked files ($((tree / 1024)) KiB): $(((total + tree) / 1024 / 1024)) MiB of the ${carry_limit_mib} MiB the machine takes in (CARRY_LIMIT_MIB)"
+[ $((total + tree)) -lt $((carry_limit_mib * 1024 * 1024)) ] || { echo "too large to carry"; exit 1; }

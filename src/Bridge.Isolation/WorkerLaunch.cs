@@ -106,9 +106,11 @@ internal static class WorkerLaunch
 
     /// <summary>
     /// A copy of <paramref name="runtimeConfig"/> that allows startup hooks, in the temporary folder, named after its
-    /// contents (so each configuration is written once and never changes under a worker that reads it).
+    /// contents (so each configuration is written once and never changes under a worker that reads it). A file of that
+    /// name is used only if it holds exactly those contents: the temporary folder is shared, and a stale, damaged or
+    /// planted file must not configure a worker.
     /// </summary>
-    private static string WithStartupHooks(string runtimeConfig)
+    internal static string WithStartupHooks(string runtimeConfig)
     {
         var json = JsonNode.Parse(File.ReadAllText(runtimeConfig))
             ?? throw new InvalidOperationException($"{runtimeConfig} is empty.");
@@ -118,9 +120,21 @@ internal static class WorkerLaunch
         properties[HooksSwitch] = true;
         string text = json.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
         string hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16].ToLowerInvariant();
+        byte[] bytes = Encoding.UTF8.GetBytes(text);
         string copy = Path.Combine(Path.GetTempPath(), $"bridge-worker-{hash}.runtimeconfig.json");
-        if (!File.Exists(copy)) AtomicFile.Write(copy, stream => stream.Write(Encoding.UTF8.GetBytes(text)));
-        return copy;
+        if (File.Exists(copy) && File.ReadAllBytes(copy).AsSpan().SequenceEqual(bytes)) return copy;
+        try
+        {
+            AtomicFile.Write(copy, stream => stream.Write(bytes));
+            return copy;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Another user's file of that name, which this one may not replace: a name of this process's own.
+            string own = Path.Combine(Path.GetTempPath(), $"bridge-worker-{hash}-{Environment.ProcessId}.runtimeconfig.json");
+            AtomicFile.Write(own, stream => stream.Write(bytes));
+            return own;
+        }
     }
 
     /// <summary>This application's .deps.json and .runtimeconfig.json, which the worker is started with.</summary>

@@ -31,6 +31,7 @@ public sealed class KerasSequential : IDisposable
     public static KerasSequential Create(ModelSpec spec, WeightSet? weights = null, KerasBackend? backend = null)
     {
         spec.Validate();
+        weights?.EnsureMatches(spec); // before Python builds anything that a refusal would leave behind
         var (module, detail) = (backend ?? new KerasBackend()).Helper();
         if (module is null) throw new BackendUnavailableException("keras", detail);
         using var gil = Bridge.Python.Python.Gil();

@@ -91,10 +91,6 @@ class SklearnNet:
         else:
             m._optimizer = AdamOptimizer(params, spec["learning_rate"], spec["beta1"], spec["beta2"], spec["epsilon"])
 
-    @property
-    def output_activation(self):
-        return self.model.out_activation_
-
     def _x(self, x):
         return np.ascontiguousarray(x, dtype=self.dtype)
 

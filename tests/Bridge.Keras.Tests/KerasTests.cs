@@ -12,10 +12,15 @@ namespace Bridge.Keras.Tests;
 public sealed class KerasTests
 {
     [Fact]
-    public void Where_keras_is_missing_the_backend_says_why_and_how_to_fix_it()
+    public void The_backend_names_the_Keras_it_found_or_says_why_there_is_none_and_how_to_fix_it()
     {
         var availability = KerasUnderTest.Backend.Availability;
-        if (availability.IsAvailable) return; // Keras imports here: nothing to explain.
+        if (availability.IsAvailable)
+        {
+            // What the comparison's report prints beside the backend's results.
+            Assert.Matches(@"^Keras \d+\.\d+\.\d+\S* on (torch|jax|tensorflow), Python \d+\.\d+", availability.Detail);
+            return;
+        }
         Assert.Contains("environment.yml", availability.Detail);
         var error = Assert.Throws<BackendUnavailableException>(() => KerasUnderTest.Backend.Build(new Mlp(2, new Dense(2), new Dense(1)), 0));
         Assert.Equal("keras", error.Backend);

@@ -85,7 +85,7 @@ public sealed class TimeToAccuracyBench(SelfCommand self, bool quick, Action<str
         var managed = contenders[0];
         if (managed.Runs.Count == 0)
         {
-            log?.Invoke($"Bridge managed did not reach {BridgeContender.Target:P0}: {managed.Skipped}");
+            log?.Invoke($"Bridge managed has no time to compare with: {managed.Skipped}");
             return [];
         }
         var ours = managed.Timed;
@@ -134,7 +134,7 @@ public sealed class TimeToAccuracyBench(SelfCommand self, bool quick, Action<str
         JsonElement? line = null;
         try
         {
-            if (last is not null && last.StartsWith('{')) line = JsonDocument.Parse(last).RootElement;
+            if (last is not null && last.StartsWith('{')) line = JsonElement.Parse(last);
         }
         catch (JsonException)
         {

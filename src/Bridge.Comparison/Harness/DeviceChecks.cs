@@ -18,12 +18,17 @@ namespace Bridge.Comparison;
 /// restore keeps the optimizer state's last bits does not depend on the device: momentum's canonical velocity is −L
 /// times torch's buffer, and dividing by −L again rounds.)</item>
 /// <item><b>float32 products</b>: the error of a float32 matrix product against the float64 product of the same
-/// numbers, which tells IEEE float32 (about 1e-7) from TF32 (about 1e-4), against what libtorch's switch says.</item>
+/// numbers, which tells IEEE float32 from TF32 (the figures are Float32Products'), against what libtorch's switch says.</item>
 /// </list>
 /// </summary>
 public sealed class DeviceChecks(string device, string workDirectory, Action<string>? log = null)
 {
     public sealed record Result(string Name, bool Passed, string Detail);
+
+    private const string TransfersName = "no read per step";
+    private const string DivergenceName = "non-finite step rolled back";
+    private const string CheckpointsName = "checkpoints cross devices bit for bit (float64)";
+    private const string Float32ProductsName = "float32 products";
 
     public IReadOnlyList<Result> Run()
     {
@@ -32,16 +37,20 @@ public sealed class DeviceChecks(string device, string workDirectory, Action<str
         var onCpu = new TorchBackend("cpu");
         Directory.CreateDirectory(workDirectory);
         var results = new List<Result>();
-        foreach (var check in new Func<TorchBackend, TorchBackend, Result>[] { Transfers, Divergence, Checkpoints, Float32Products })
+        (string Name, Func<TorchBackend, TorchBackend, Result> Run)[] checks =
+        [
+            (TransfersName, Transfers), (DivergenceName, Divergence), (CheckpointsName, Checkpoints), (Float32ProductsName, Float32Products),
+        ];
+        foreach (var check in checks)
         {
             Result result;
             try
             {
-                result = check(onDevice, onCpu);
+                result = check.Run(onDevice, onCpu);
             }
             catch (Exception e)
             {
-                result = new Result(check.Method.Name, false, $"{e.GetType().Name}: {e.Message}");
+                result = new Result(check.Name, false, $"{e.GetType().Name}: {e.Message}");
             }
             log?.Invoke($"{(result.Passed ? "passed" : "FAILED")} {result.Name}: {result.Detail}");
             results.Add(result);
@@ -64,7 +73,7 @@ public sealed class DeviceChecks(string device, string workDirectory, Action<str
         var small = Fit(8);
         var large = Fit(128);
         bool passed = small.Reads == large.Reads && small.Writes == large.Writes && small.Reads <= epochs + 1;
-        return new Result("no read per step", passed,
+        return new Result(TransfersName, passed,
             $"{small.Steps} steps: {small.Reads} reads, {small.Writes} writes; {large.Steps} steps: {large.Reads} reads, {large.Writes} writes ({epochs} epochs)");
     }
 
@@ -101,7 +110,7 @@ public sealed class DeviceChecks(string device, string workDirectory, Action<str
         var actual = Diverge(onDevice, out bool finite);
         bool passed = (expected.Epoch, expected.Step, expected.Layer) == (actual.Epoch, actual.Step, actual.Layer)
                       && expected.History.StepsTaken == actual.History.StepsTaken && finite && (expected.Epoch > 0 || expected.Step > 0);
-        return new Result("non-finite step rolled back", passed,
+        return new Result(DivergenceName, passed,
             $"cpu: epoch {expected.Epoch}, step {expected.Step}, layer {expected.Layer ?? "-"}; {onDevice.DeviceName}: epoch {actual.Epoch}, step {actual.Step}, layer {actual.Layer ?? "-"}; " +
             $"weights left finite: {(finite ? "yes" : "no")}; the report: {actual.Message}");
     }
@@ -147,7 +156,7 @@ public sealed class DeviceChecks(string device, string workDirectory, Action<str
                          "CROSSING DEVICES CHANGES THE CHECKPOINT") +
                         $"; continued one epoch on both devices: {TerminalReport.Format(error)}");
         }
-        return new Result("checkpoints cross devices bit for bit (float64)", passed, string.Join("; ", details));
+        return new Result(CheckpointsName, passed, string.Join("; ", details));
 
         string File(string name, string what, TorchBackend backend) =>
             Path.Combine(workDirectory, $"{name}-{what}-{backend.DeviceName.Replace(':', '-')}.safetensors");
@@ -172,7 +181,7 @@ public sealed class DeviceChecks(string device, string workDirectory, Action<str
         // The float32 inputs' own rounding puts the error near 1e-8 here; TF32's 10-bit mantissa, near 1e-4.
         double error = Agreement.RelativeError(single, exact);
         bool passed = tf32 ? error > 1e-5 : error < 1e-5;
-        return new Result("float32 products", passed,
+        return new Result(Float32ProductsName, passed,
             $"relative error of a 1024×1024 float32 product against float64: {TerminalReport.Format(error)}; libtorch's TF32 switch: {(tf32 ? "on" : "off")}" +
             (passed ? "" : " (the error does not match the switch)"));
     }

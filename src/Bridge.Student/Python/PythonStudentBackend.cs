@@ -7,7 +7,7 @@ namespace Bridge.Student;
 
 /// <summary>
 /// A student's Python module (plain numpy, the contract in bridge_student.py beside this file and
-/// examples/your-own-backprop) as a backend: <c>bridge compare --backends managed,python:my_net.py</c>.
+/// examples/your-own-backprop) as a backend: <c>bridge-nn compare --backends managed,python:my_net.py</c>.
 /// It runs in the embedded Python; being an <see cref="IPortableBackend"/> (its recipe is the module's full path),
 /// it can run in a worker process too. The module is imported anew for every model built, so each model starts from
 /// the module's own initial state.

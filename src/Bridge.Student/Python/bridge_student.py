@@ -78,10 +78,14 @@ def _array(value, what, dtype):
         array = np.asarray(value)
     except Exception as error:  # a ragged list, an object numpy cannot read
         raise StudentContractError(f"{what} is not an array numpy can read ({type(value).__name__}): {error}") from None
-    if array.dtype.kind not in "fiu" or array.dtype == np.float16:
+    if array.dtype.kind not in "fiu":
         raise StudentContractError(
             f"{what} has dtype {array.dtype}; expected {dtype} (numbers, as numpy floating-point)."
         )
+    if array.dtype == np.float16:
+        raise StudentContractError(
+            f"{what} has dtype float16, whose 11 significant bits round away the digits Bridge compares; "
+            f"expected {dtype}.")
     if array.dtype.kind in "iu":
         raise StudentContractError(
             f"{what} has dtype {array.dtype} (integers); expected {dtype}: an integer array rounds every value. "

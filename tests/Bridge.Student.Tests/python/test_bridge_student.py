@@ -92,6 +92,7 @@ class StudentNetTests(unittest.TestCase):
         cases = {
             "np.zeros(g[0].shape, dtype=int)": r"dW of layer dense_1 has dtype int64 \(integers\)",
             "g[0].astype(np.float32)": r"dW of layer dense_1 has dtype float32; expected float64",
+            "g[0].astype(np.float16)": r"dW of layer dense_1 has dtype float16, whose 11 significant bits round away",
             "None": r"dW of layer dense_1 is None",
         }
         for replacement, message in cases.items():

@@ -15,7 +15,7 @@ public static class BenchCommand
         var quick = new Option<bool>("--quick") { Description = "Fewer repetitions (about a minute)." };
         var reference = new Option<bool>("--torch-reference") { Description = "Only the rows against idiomatic raw TorchSharp loops (Bridge's torch backend and the managed engine)." };
         var device = new Option<string?>("--device") { Description = "Time Bridge's torch backend against raw TorchSharp on this device (cpu, cuda, cuda:N) on the --nets, with the device's matrix-product rate, instead of the default rows." };
-        var nets = new Option<string>("--nets") { Description = "With --device: networks as layer widths and batch size, comma-separated.", DefaultValueFactory = _ => "784-256-10:128,784-4096-4096-10:1024" };
+        var nets = new Option<string>("--nets") { Description = "With --device: networks as layer widths and batch size, comma-separated.", DefaultValueFactory = _ => BenchNet.Defaults };
         var samples = new Option<int>("--samples") { Description = "With --device: samples per epoch (generated, of Fashion-MNIST's shape).", DefaultValueFactory = _ => 60_000 };
         var rounds = new Option<int>("--rounds") { Description = "With --device: timed rounds per workload.", DefaultValueFactory = _ => 5 };
         var json = new Option<FileInfo?>("--json") { Description = "With --device: also write the figures as JSON." };

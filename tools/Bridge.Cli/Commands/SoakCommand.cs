@@ -6,7 +6,7 @@ using Spectre.Console;
 namespace Bridge.Cli;
 
 /// <summary>
-/// <c>bridge soak</c>: the torch backend trained for many steps under another thread's forced garbage collections;
+/// <c>bridge-nn soak</c>: the torch backend trained for many steps under another thread's forced garbage collections;
 /// exit code 0 when no step failed and resident memory (and on a CUDA device the card's memory) stayed flat, 1 otherwise.
 /// </summary>
 public static class SoakCommand
