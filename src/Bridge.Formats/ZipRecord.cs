@@ -18,7 +18,11 @@ internal static class ZipRecord
     {
         long bound = entry.CompressedLength == entry.Length ? fileLength : entry.CompressedLength * 1100;
         if (entry.Length > Math.Min(limit, Math.Min(bound, Array.MaxLength)))
-            throw new InvalidDataException($"{file}: the record {entry.FullName} claims {entry.Length} bytes, more than {(entry.Length > limit ? $"the {limit} Bridge reads" : "this file can hold (damaged archive)")}.");
+            throw new InvalidDataException($"{file}: the record {entry.FullName} claims {entry.Length} bytes, more than " +
+                (entry.Length > limit ? $"the {limit} Bridge reads."
+                    : entry.Length > bound ? "this file can hold (damaged archive)."
+                    // Within the file, but read whole into one array, which cannot hold it.
+                    : $"one array can hold ({Array.MaxLength}): too large for Bridge to read."));
         var buffer = new byte[entry.Length];
         try
         {

@@ -81,6 +81,30 @@ public sealed class KerasWeightsTests(ITestOutputHelper output) : IDisposable
         Assert.True(refused > 0);
     }
 
+    /// <summary>
+    /// A group of more than 8 links (here /layers, 12 Dense layers) is where an HDF5 library may keep links in dense
+    /// storage, which Bridge refuses: Keras's files of such a network must still read, as the network Keras trained.
+    /// </summary>
+    [SkippableFact]
+    public void A_deep_network_Keras_saved_reads_in_Bridge()
+    {
+        OtherSide.RequireKeras();
+        var spec = new Mlp(3, Enumerable.Range(0, 12).Select(l => new Dense(4, l % 2 == 0 ? Activation.Tanh : Activation.Sigmoid)).ToArray());
+        var request = OtherSide.Describe(spec);
+        request["name"] = "deep";
+        request["x"] = OtherSide.Rows(Shapes.Inputs(spec));
+        request["folder"] = _folder;
+        var answer = OtherSide.Ask("keras_side.py", new JsonObject { ["mode"] = "train-and-save", ["cases"] = new JsonArray(request) }, _folder);
+        var saved = answer["cases"]!["deep"]!;
+        foreach (string file in new[] { saved["weights_h5"]!.GetValue<string>(), saved["keras"]!.GetValue<string>() })
+        {
+            using var model = ManagedBackend.Batched.Build(spec, WeightFormats.Load(file, spec));
+            double error = Agreement.RelativeError(model.Forward(Shapes.Inputs(spec)), OtherSide.Matrix(saved["y"]!));
+            output.WriteLine($"12 Dense layers from {Path.GetExtension(file)}: relative error {error:G3}");
+            Assert.True(error <= Tolerance(spec), $"Bridge's outputs with Keras's {file} are {error:G3} from Keras's.");
+        }
+    }
+
     [SkippableFact]
     public void Bridges_weight_files_load_into_Keras_and_give_Bridges_outputs()
     {

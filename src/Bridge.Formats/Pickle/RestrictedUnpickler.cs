@@ -193,6 +193,7 @@ internal sealed class RestrictedUnpickler
                 || arguments[5] is not PickleDict hooks || (arguments.Length == 7 && arguments[6] is not (null or PickleDict)))
                 throw Damaged($"_rebuild_tensor_v2 at byte {at} is not given (storage, offset, size, stride, requires_grad, hooks)");
             if (hooks.Items.Count != 0) throw Refused($"the tensor at byte {at} carries backward hooks; a state_dict's tensors have none");
+            if (offset < 0) throw Damaged($"the tensor at byte {at} starts at offset {offset} of its storage, before its first element");
             return new TensorRef(storage, offset, Longs(size, at), Longs(stride, at));
         }
         // _rebuild_parameter(data, requires_grad, backward_hooks): an nn.Parameter is its tensor here.

@@ -193,17 +193,30 @@ public static class PyTorchStateDict
         }
         long[] shape = tensor.Size, stride = tensor.Stride;
         if (stride.Length != shape.Length) throw new InvalidDataException($"{path}: {key} has {shape.Length} sizes but {stride.Length} strides (damaged file).");
-        long count = shape.Aggregate(1L, (a, d) => a * d);
-        long last = tensor.Offset + shape.Select((d, i) => d == 0 ? 0 : (d - 1) * stride[i]).Sum();
+        long count, last;
+        try
+        {
+            // Checked: a crafted stride would wrap the index of the last element round to one inside the storage.
+            // Offset and strides are ≥ 0 (the unpickler refuses others), so no element's index exceeds the last's.
+            checked
+            {
+                count = shape.Aggregate(1L, (a, d) => a * d);
+                last = tensor.Offset + shape.Select((d, i) => d == 0 ? 0 : (d - 1) * stride[i]).Sum();
+            }
+        }
+        catch (OverflowException)
+        {
+            throw new InvalidDataException($"{path}: {key}'s sizes [{string.Join(", ", shape)}] and strides [{string.Join(", ", stride)}] from offset {tensor.Offset} put its last element past any storage: its index overflows (damaged file).");
+        }
         if (count > 0 && last >= all.Length)
             throw new InvalidDataException($"{path}: {key} reaches element {last} of a storage of {all.Length} (damaged file).");
         var values = new double[count];
         if (shape.Length == 1)
-            for (long i = 0; i < shape[0]; i++) values[i] = all[tensor.Offset + i * stride[0]];
+            for (long i = 0; i < shape[0]; i++) values[i] = all[checked(tensor.Offset + i * stride[0])];
         else
             for (long r = 0; r < shape[0]; r++)
                 for (long c = 0; c < shape[1]; c++)
-                    values[r * shape[1] + c] = all[tensor.Offset + r * stride[0] + c * stride[1]];
+                    values[r * shape[1] + c] = all[checked(tensor.Offset + r * stride[0] + c * stride[1])];
         return values;
     }
 
