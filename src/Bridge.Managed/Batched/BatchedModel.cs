@@ -38,6 +38,13 @@ internal sealed class BatchedModel<T> : IGatheringModel, IEvaluatingModel, IPair
     /// <summary>Rows an evaluation computes at once: a slice big enough for both cores, small enough to stay in cache.</summary>
     private const int EvaluationSlice = 256;
 
+    /// <summary>
+    /// The core choice the passes other than steps follow: that of the latest steps whose batch size has finished a
+    /// trial (the training batch's), or before any, of the first steps. Those passes are never timed, so a choice of
+    /// their own size (an evaluation's slices) would stay at one core for good.
+    /// </summary>
+    private CoreChoice? _stepCores;
+
     private int[]? _evaluationRows;
 
     /// <summary>A step's result as the part on the calling thread settled it; Correct is −1 where the samples have no labels.</summary>
@@ -216,9 +223,12 @@ internal sealed class BatchedModel<T> : IGatheringModel, IEvaluatingModel, IPair
         try
         {
             var pool = WorkerPool.Shared;
-            // The pool's placement, when a test or a timing sets one, decides; otherwise the steps' own timings do
-            // (other passes follow what the steps found).
-            var cores = pool.Placement == WorkerPool.PairPlacement.Offered ? buffers.Cores : null;
+            // The pool's placement, when a test or a timing sets one, decides; otherwise the steps' own timings do, and
+            // other passes, whatever their size, follow what the training batch's steps found.
+            if (pass == Pass.Step && buffers.Cores is { } stepped && (_stepCores is null || stepped.Trials > 0))
+                _stepCores = stepped;
+            var choice = pass == Pass.Step ? buffers.Cores : _stepCores ?? buffers.Cores;
+            var cores = pool.Placement == WorkerPool.PairPlacement.Offered ? choice : null;
             bool timed = cores is not null && pass == Pass.Step;
             bool pair = buffers.Split > 0 && (cores is null || (timed ? cores.Next() : cores.TwoCores));
             long started = timed ? Stopwatch.GetTimestamp() : 0;
