@@ -39,7 +39,7 @@ public static class CudaMemory
     {
         try
         {
-            int status = Nvml.Init();
+            int status = Nvml.Initialized.Value;
             if (status != 0)
             {
                 reason = $"nvmlInit failed ({status})";
@@ -109,8 +109,14 @@ public static class CudaMemory
             public uint ComputeInstanceId;
         }
 
+        /// <summary>
+        /// nvmlInit's status, from its one call in the process: each call adds to NVML's reference count, which only
+        /// nvmlShutdown takes back, and a reading is taken again and again (every soak report). Kept for the process's life.
+        /// </summary>
+        public static readonly Lazy<int> Initialized = new(Init);
+
         [DllImport("libnvidia-ml.so.1", EntryPoint = "nvmlInit_v2")]
-        public static extern int Init();
+        private static extern int Init();
 
         [DllImport("libnvidia-ml.so.1", EntryPoint = "nvmlDeviceGetHandleByIndex_v2")]
         public static extern int DeviceByIndex(uint index, out IntPtr device);

@@ -55,6 +55,26 @@ internal sealed class ExternalLibTorch
     public static ExternalLibTorch? FromEnvironment(Func<string, string?>? variables = null, IReadOnlyList<string>? applicationFolders = null)
     {
         variables ??= Environment.GetEnvironmentVariable;
+        try
+        {
+            return Load(variables, applicationFolders);
+        }
+        // Every failure a LibTorchLoadException: the runtime reports it as the backend unavailable, where anything else
+        // would escape its loading once and for all (the result is cached) and make every later question about torch throw.
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException or ArgumentException or NotSupportedException)
+        {
+            throw new LibTorchLoadException(
+                $"{LibTorchVariable}={variables(LibTorchVariable)}, {ShimVariable}={variables(ShimVariable)}: a path could not be used: {e.Message}");
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            throw new LibTorchLoadException(
+                $"{LibTorchVariable} and {ShimVariable} are loaded through the system's dynamic loader (libdl.so.2, glibc's), which could not be used here: {e.Message}");
+        }
+    }
+
+    private static ExternalLibTorch? Load(Func<string, string?> variables, IReadOnlyList<string>? applicationFolders)
+    {
         string? Variable(string name) => variables(name) is { Length: > 0 } value ? value : null;
         string? folder = Variable(LibTorchVariable), shim = Variable(ShimVariable);
         if (folder is null && shim is null) return null;
@@ -66,7 +86,8 @@ internal sealed class ExternalLibTorch
         var searchFolders = applicationFolders ?? ApplicationNativeFolders();
         if (folder is not null)
         {
-            folder = Path.GetFullPath(folder);
+            // Without a trailing separator, which GetFullPath keeps: the folder is compared with the application's own below.
+            folder = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
             string libtorch = Path.Combine(folder, "libtorch.so");
             if (!File.Exists(libtorch))
                 throw new LibTorchLoadException(
@@ -152,8 +173,9 @@ internal sealed class ExternalLibTorch
             string cpp = Path.Combine(parent, "build-version");
             if (File.Exists(cpp)) return File.ReadAllText(cpp).Trim();
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            // The version only describes the libtorch: one that cannot be read is unknown, not a reason to refuse it.
         }
         return null;
     }

@@ -8,7 +8,8 @@ namespace Bridge.Torch;
 /// One fit on a data set resident on the model's device, with no device→host read per step.
 /// <list type="bullet">
 /// <item>The data crosses once: the inputs as a tensor of the model's dtype, and either the targets or the labels,
-/// whichever the loss reads (categorical cross-entropy never reads the one-hot targets). Each epoch's order crosses
+/// whichever the loss reads (categorical cross-entropy never reads the one-hot targets); an autoencoder's targets are
+/// its inputs, the same tensor (the spec says so, so a set of bytes needs no float64 copy). Each epoch's order crosses
 /// once; a step index_selects its rows on the device.</item>
 /// <item>A step is queued: forward, backward and update run with nothing read back; its loss stays on the device.</item>
 /// <item><see cref="Settle"/> reads the queued losses and whether every parameter is still finite, in one read. A
@@ -39,7 +40,7 @@ internal sealed class QueuedTorchTraining : IQueuedTraining
     private (Tensor[][] Slots, long Steps) _optimizerState;
     private bool _disposed;
 
-    public QueuedTorchTraining(TorchModel model, FeatureRows inputs, Matrix targets, int[]? labels)
+    public QueuedTorchTraining(TorchModel model, FeatureRows inputs, Matrix? targets, int[]? labels)
     {
         InputChecks.ResidentRows(model.Spec, inputs, targets, labels, model.ReadsTargets);
         _model = model;
@@ -48,7 +49,7 @@ internal sealed class QueuedTorchTraining : IQueuedTraining
         {
             _inputs = TorchTensors.FromRows(inputs, model.DType, model.TorchDevice).DetachFromDisposeScope();
             if (model.ReadsTargets)
-                _targets = ReferenceEquals(targets, inputs.Values) ? _inputs : TorchTensors.FromMatrix(targets, model.DType, model.TorchDevice).DetachFromDisposeScope();
+                _targets = model.Spec is Autoencoder ? _inputs : TorchTensors.FromMatrix(targets!, model.DType, model.TorchDevice).DetachFromDisposeScope();
             else _labels = TorchTensors.Indices(labels, model.TorchDevice).DetachFromDisposeScope();
         }
         TakeSnapshot();
@@ -144,15 +145,25 @@ internal sealed class QueuedTorchTraining : IQueuedTraining
     }
 
     /// <summary>The loss of the samples order[start .. start + count), gathered on the device.</summary>
-    private Tensor LossOn(Tensor order, int start, int count) => LossOn(order, start, count, out _);
+    private Tensor LossOn(Tensor order, int start, int count)
+    {
+        var (inputs, targets, labels) = Gather(order, start, count);
+        return _model.LossOf(inputs, targets, labels);
+    }
 
     /// <summary>The same, with the samples its outputs classified right where the loss reads labels (else null).</summary>
     private Tensor LossOn(Tensor order, int start, int count, out Tensor? correct)
     {
+        var (inputs, targets, labels) = Gather(order, start, count);
+        return _model.LossOf(inputs, targets, labels, out correct);
+    }
+
+    private (Tensor Inputs, Tensor? Targets, Tensor? Labels) Gather(Tensor order, int start, int count)
+    {
         var rows = order.narrow(0, start, count);
         var inputs = _inputs.index_select(0, rows);
-        return _model.LossOf(inputs, _targets is null ? null : ReferenceEquals(_targets, _inputs) ? inputs : _targets.index_select(0, rows),
-            _labels?.index_select(0, rows), out correct);
+        return (inputs, _targets is null ? null : ReferenceEquals(_targets, _inputs) ? inputs : _targets.index_select(0, rows),
+            _labels?.index_select(0, rows));
     }
 
     /// <summary>The model was changed by another call (an eager step, new weights or optimizer state): start from here.</summary>

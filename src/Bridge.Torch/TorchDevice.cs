@@ -32,8 +32,8 @@ public static class TorchDevice
     }
 
     /// <summary>
-    /// Whether libtorch lets cuBLAS multiply float32 matrices in TF32 (a 10-bit mantissa, errors near 3e-4 instead of
-    /// float32's 1e-7): a process-wide switch of libtorch, off by default since PyTorch 1.12, on with
+    /// Whether libtorch lets cuBLAS multiply float32 matrices in TF32 (a 10-bit mantissa; the errors it makes are in
+    /// src/Bridge.Torch/README.md, "TF32"): a process-wide switch of libtorch, off by default since PyTorch 1.12, on with
     /// TORCH_ALLOW_TF32_CUBLAS_OVERRIDE=1. Bridge leaves it as it finds it and reports it with a CUDA device.
     /// </summary>
     public static bool Tf32ForFloat32Products => torch.backends.cuda.matmul.allow_tf32;

@@ -17,7 +17,7 @@ namespace Bridge.Torch;
 /// coefficients) are owned by the model and its optimizer and live until they are disposed with it, and
 /// TorchSharp overloads that make a Scalar of their own (<c>a + b</c>, <c>add(b)</c>, <c>square()</c>) are not used.
 /// See <see cref="DeviceOptimizer"/> for why.</para>
-/// <para>Training through the <see cref="Trainer"/> goes through <see cref="BeginQueuedTraining(FeatureRows, Matrix, int[])"/>: the data set is
+/// <para>Training through the <see cref="Trainer"/> goes through <see cref="BeginQueuedTraining(FeatureRows, Matrix?, int[])"/>: the data set is
 /// copied to the device once per fit and steps are queued without reading anything back (see
 /// <see cref="QueuedTorchTraining"/>).</para>
 /// </summary>
@@ -123,7 +123,7 @@ internal sealed class TorchModel : IQueuedTrainingModel
         BeginQueuedTraining(new FeatureRows(inputs), targets, labels);
 
     /// <summary>Copies the data set to the device, bytes of images converted straight into the tensor (no float64 copy).</summary>
-    public IQueuedTraining BeginQueuedTraining(FeatureRows inputs, Matrix targets, int[]? labels)
+    public IQueuedTraining BeginQueuedTraining(FeatureRows inputs, Matrix? targets, int[]? labels)
     {
         ThrowIfUnsettled();
         if (_queued is not null) throw new InvalidOperationException("This model is already training on a resident data set; dispose that first.");
@@ -259,14 +259,21 @@ internal sealed class TorchModel : IQueuedTrainingModel
         ReadsTargets ? null : TorchTensors.Indices(batch.Labels, TorchDevice));
 
     /// <summary>E on a batch already on the device, with the facade's exact reduction.</summary>
-    internal Tensor LossOf(Tensor inputs, Tensor? targets, Tensor? labels) => LossOf(inputs, targets, labels, out _);
+    internal Tensor LossOf(Tensor inputs, Tensor? targets, Tensor? labels) => LossOf(inputs, targets, labels, counts: false, out _);
 
     /// <summary>
     /// E on a batch already on the device, and, where the loss reads labels (categorical cross-entropy on softmax
     /// outputs), how many samples the outputs put in their labelled class (the first of the largest outputs, as
     /// <see cref="Metrics.PredictedClasses"/> decides), as a tensor; otherwise <paramref name="correct"/> is null.
     /// </summary>
-    internal Tensor LossOf(Tensor inputs, Tensor? targets, Tensor? labels, out Tensor? correct)
+    internal Tensor LossOf(Tensor inputs, Tensor? targets, Tensor? labels, out Tensor? correct) =>
+        LossOf(inputs, targets, labels, counts: true, out correct);
+
+    /// <summary>
+    /// The loss, and the count only where <paramref name="counts"/> asks for it: it costs a softmax, an argmax and a
+    /// sum on the device, which a caller that does not read it (a loss, gradients, an eager step, a replay) would waste.
+    /// </summary>
+    private Tensor LossOf(Tensor inputs, Tensor? targets, Tensor? labels, bool counts, out Tensor? correct)
     {
         var o = inputs;
         int last = Spec.Layers.Count - 1;
@@ -275,7 +282,7 @@ internal sealed class TorchModel : IQueuedTrainingModel
         // Cross-entropy reads the output layer's nets: its activation would be computed and never read, but to count.
         if (!LossReadsNets) o = Activate(last, net);
         correct = null;
-        if (labels is not null && Spec.Layers[last].Activation == Activation.Softmax)
+        if (counts && labels is not null && Spec.Layers[last].Activation == Activation.Softmax)
             using (torch.no_grad())
                 correct = Activate(last, net).argmax(1).eq(labels).sum();
         var loss = Spec.Loss switch

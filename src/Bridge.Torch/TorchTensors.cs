@@ -18,7 +18,8 @@ internal static class TorchTensors
 
     /// <summary>
     /// A data set's rows as a [rows, cols] tensor: float64 values as <see cref="FromMatrix"/>; bytes written straight into
-    /// the tensor's memory, each byte × scale in float64 rounded to the dtype (the values of the float64 matrix).
+    /// the tensor's memory, each byte × scale in float64 rounded to the dtype (the values of the float64 matrix). The
+    /// caller has checked that the scaled bytes stay finite in the dtype (<see cref="InputChecks.ByteScale"/>).
     /// </summary>
     public static Tensor FromRows(FeatureRows rows, ScalarType dtype, Device device)
     {

@@ -105,6 +105,36 @@ public sealed class GatheringTests
         }
     }
 
+    [Theory]
+    [InlineData(Precision.Float32)]
+    [InlineData(Precision.Float64)]
+    public void An_autoencoder_on_bytes_trains_and_evaluates_to_the_bits_of_its_float64_values_without_a_float64_copy(Precision precision)
+    {
+        const int samples = 70, width = 19;
+        var rng = new Rng(3);
+        var pixels = new byte[samples * width];
+        for (int i = 0; i < pixels.Length; i++) pixels[i] = (byte)rng.NextInt(256);
+        var bytes = Dataset.Unlabeled("bytes", FeatureRows.FromBytes(samples, width, pixels, 1.0 / 255));
+        var values = new Matrix(samples, width);
+        for (int i = 0; i < pixels.Length; i++) values.Data[i] = pixels[i] * (1.0 / 255);
+        var doubles = Dataset.Unlabeled("values", values);
+        var spec = Autoencoder.Symmetric(width, [7], 3) with { Precision = precision, Loss = Loss.BinaryCrossEntropy, Optimizer = new Adam(0.01) };
+        var options = new TrainingOptions { Epochs = 3, BatchSize = 16, Seed = 9, EvaluateEachEpoch = true };
+        using var fromBytes = ManagedBackend.Batched.Build(spec, 2);
+        using var fromValues = ManagedBackend.Batched.Build(spec, 2);
+        var byBytes = Trainer.Fit(fromBytes, bytes, options);
+        var byValues = Trainer.Fit(fromValues, doubles, options);
+        Assert.Equal(Bits(fromValues.GetWeights().Flatten()), Bits(fromBytes.GetWeights().Flatten()));
+        Assert.Equal(Bits(byValues.Losses()), Bits(byBytes.Losses()));
+        var measured = fromBytes.Measure(bytes);
+        Assert.Equal(fromValues.Measure(doubles), measured);
+        Assert.NotNull(measured.ReconstructionError);
+
+        var field = typeof(FeatureRows).GetField("_matrix", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance);
+        Assert.NotNull(field);
+        Assert.Null(field.GetValue(bytes.FeatureRows));
+    }
+
     [Fact]
     public void Bytes_whose_values_float32_cannot_hold_are_refused_before_any_change()
     {

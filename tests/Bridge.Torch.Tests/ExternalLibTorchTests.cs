@@ -57,6 +57,25 @@ public sealed class ExternalLibTorchTests : IDisposable
     }
 
     [Fact]
+    public void The_applications_own_folder_named_with_a_trailing_separator_is_its_own_libtorch_not_another_beside_it()
+    {
+        // An empty file: past the check for a shadowing libtorch, loading it fails, and says so.
+        File.WriteAllText(Path.Combine(_folder, "libtorch.so"), "");
+        var e = Assert.Throws<LibTorchLoadException>(() => ExternalLibTorch.FromEnvironment(Variables(_folder + "/", null), [_folder]));
+        Assert.DoesNotContain("carries its own", e.Message);
+        Assert.Contains($"BRIDGE_LIBTORCH: {Path.Combine(_folder, "libtorch.so")} could not be loaded", e.Message);
+    }
+
+    [Fact]
+    public void A_path_that_is_no_path_is_refused_as_a_load_failure_naming_it()
+    {
+        // What the runtime turns into "torch unavailable"; any other exception would make every later question about torch throw.
+        var e = Assert.Throws<LibTorchLoadException>(() => ExternalLibTorch.FromEnvironment(Variables("/opt/lib\0torch", null), []));
+        Assert.Contains("BRIDGE_LIBTORCH=/opt/lib", e.Message);
+        Assert.Contains("a path could not be used", e.Message);
+    }
+
+    [Fact]
     public void A_shim_beside_the_applications_own_is_refused()
     {
         string shim = Path.Combine(_folder, "libLibTorchSharp.so");

@@ -77,4 +77,48 @@ public sealed class FeatureRowsOnDeviceTests
         using var untrained = torchBackend.Build(spec, 1);
         Assert.True(Agreement.RelativeError(untrained.GetWeights(), onBytes.GetWeights()) > 1e-3, "training changed nothing");
     }
+
+    [Fact]
+    public void An_autoencoder_on_bytes_sends_them_once_as_inputs_and_targets_and_makes_no_float64_copy()
+    {
+        var bytes = Bytes(90, 13, 11);
+        // The same bytes in a set of their own, whose float64 copy is then the other set's values.
+        var values = Dataset.Unlabeled("values", Bytes(90, 13, 11).Features);
+        var spec = Autoencoder.Symmetric(13, [6], 3) with { Precision = Precision.Float32, Loss = Loss.MeanSquaredError, Optimizer = new Adam(0.01) };
+        var options = new TrainingOptions { Epochs = 2, BatchSize = 16, Seed = 4, EvaluateEachEpoch = false };
+        var torchBackend = new TorchBackend();
+        using var onBytes = torchBackend.Build(spec, 1);
+        using var onValues = torchBackend.Build(spec, 1);
+
+        long writes = DeviceTransfers.Writes;
+        Trainer.Fit(onBytes, bytes, options);
+        Assert.Equal(1 + options.Epochs, DeviceTransfers.Writes - writes);   // the rows, inputs and targets at once, and each epoch's order
+        Assert.Null(Float64Copy(bytes.FeatureRows));
+
+        writes = DeviceTransfers.Writes;
+        Trainer.Fit(onValues, values, options);
+        Assert.Equal(1 + options.Epochs, DeviceTransfers.Writes - writes);
+        double difference = Agreement.RelativeError(onValues.GetWeights(), onBytes.GetWeights());
+        Assert.True(difference < 1e-5, $"weights differ by {difference}");
+        using var untrained = torchBackend.Build(spec, 1);
+        Assert.True(Agreement.RelativeError(untrained.GetWeights(), onBytes.GetWeights()) > 1e-3, "training changed nothing");
+    }
+
+    [Fact]
+    public void Bytes_whose_values_float32_cannot_hold_are_refused_as_the_managed_engine_refuses_them()
+    {
+        var spec = new Mlp(2, new Dense(3, Activation.Tanh), new Dense(2, Activation.Softmax)) { Precision = Precision.Float32 };
+        using var model = new TorchBackend().Build(spec, 2);
+        var rows = FeatureRows.FromBytes(2, 2, [0, 1, 2, 255], 1e37);
+        var error = Assert.Throws<ArgumentException>(() => ((IQueuedTrainingModel)model).BeginQueuedTraining(rows, OneHot.Encode([0, 1], 2), [0, 1]));
+        Assert.Equal($"The data's bytes are scaled by {1e37}: their values reach {255 * 1e37}, beyond the range of float32.", error.Message);
+    }
+
+    /// <summary>The float64 matrix a set of bytes makes when asked for it, or null while nothing has.</summary>
+    private static Matrix? Float64Copy(FeatureRows rows)
+    {
+        var field = typeof(FeatureRows).GetField("_matrix", System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance);
+        Assert.NotNull(field);
+        return (Matrix?)field.GetValue(rows);
+    }
 }

@@ -18,7 +18,8 @@ namespace Bridge.Comparison;
 /// restore keeps the optimizer state's last bits does not depend on the device: momentum's canonical velocity is −L
 /// times torch's buffer, and dividing by −L again rounds.)</item>
 /// <item><b>float32 products</b>: the error of a float32 matrix product against the float64 product of the same
-/// numbers, which tells IEEE float32 from TF32 (the figures are Float32Products'), against what libtorch's switch says.</item>
+/// numbers, which tells IEEE float32 from TF32 (their errors: src/Bridge.Torch/README.md, "TF32"), against what
+/// libtorch's switch says.</item>
 /// </list>
 /// </summary>
 public sealed class DeviceChecks(string device, string workDirectory, Action<string>? log = null)
@@ -178,7 +179,7 @@ public sealed class DeviceChecks(string device, string workDirectory, Action<str
             exact = a.mm(b).cpu().data<double>().ToArray();
             single = a.to_type(ScalarType.Float32).mm(b.to_type(ScalarType.Float32)).to_type(ScalarType.Float64).cpu().data<double>().ToArray();
         }
-        // The float32 inputs' own rounding puts the error near 1e-8 here; TF32's 10-bit mantissa, near 1e-4.
+        // 1e-5 lies between IEEE float32's error and TF32's, two orders of magnitude apart (src/Bridge.Torch/README.md, "TF32").
         double error = Agreement.RelativeError(single, exact);
         bool passed = tf32 ? error > 1e-5 : error < 1e-5;
         return new Result(Float32ProductsName, passed,

@@ -11,7 +11,8 @@ namespace Bridge.Backends;
 public sealed class BatchAssembler
 {
     private readonly Dataset _data;
-    private readonly Matrix _targets;
+    /// <summary>Null for an autoencoder: its targets are its inputs, read as the set holds them (no float64 copy of bytes).</summary>
+    private readonly Matrix? _targets;
     private readonly int[]? _labels;
     private readonly Corruption _corruption;
     private Batch? _full, _last;
@@ -20,7 +21,7 @@ public sealed class BatchAssembler
     {
         data.EnsureFits(spec);
         _data = data;
-        _targets = data.TargetsFor(spec);
+        _targets = spec is Autoencoder ? null : data.TargetsFor(spec);
         _labels = spec is Autoencoder ? null : data.Labels;
         _corruption = spec is Autoencoder ae ? ae.Corruption : Corruption.None;
         BatchSize = Math.Min(batchSize, data.Count);
@@ -39,12 +40,14 @@ public sealed class BatchAssembler
     {
         var rows = RowsOf(order, step);
         var batch = BufferFor(rows.Length);
-        int inputs = _data.FeatureCount, outputs = _targets.Cols;
+        int inputs = _data.FeatureCount, outputs = batch.Targets.Cols;
         for (int k = 0; k < rows.Length; k++)
         {
             int n = rows[k];
             _data.FeatureRows.CopyRow(n, batch.Inputs.Data.AsSpan(k * inputs, inputs));
-            _targets.Data.AsSpan(n * outputs, outputs).CopyTo(batch.Targets.Data.AsSpan(k * outputs, outputs));
+            // An autoencoder's target is the row itself, copied before any corruption of the inputs.
+            if (_targets is null) _data.FeatureRows.CopyRow(n, batch.Targets.Data.AsSpan(k * outputs, outputs));
+            else _targets.Data.AsSpan(n * outputs, outputs).CopyTo(batch.Targets.Data.AsSpan(k * outputs, outputs));
             if (_labels is not null) batch.Labels![k] = _labels[n];
         }
         if (!_corruption.IsNone) _corruption.Apply(batch.Inputs.Data, BatchPlan.CorruptionStream(seed, epoch, step));
@@ -96,5 +99,5 @@ public sealed class BatchAssembler
     }
 
     private Batch NewBatch(int size) =>
-        new(new Matrix(size, _data.FeatureCount), new Matrix(size, _targets.Cols), _labels is null ? null : new int[size]);
+        new(new Matrix(size, _data.FeatureCount), new Matrix(size, _targets?.Cols ?? _data.FeatureCount), _labels is null ? null : new int[size]);
 }

@@ -11,9 +11,10 @@ public interface IEvaluatingModel : IModel
     /// <summary>
     /// E over every row of <paramref name="inputs"/> (against the same rows of <paramref name="targets"/> and, for
     /// classification, <paramref name="labels"/>), the fraction classified right when there are labels, and when
-    /// <paramref name="reconstruction"/> is set (autoencoders) the mean over samples and outputs of (t − o)².
+    /// <paramref name="reconstruction"/> is set (autoencoders) the mean over samples and outputs of (t − o)². An
+    /// autoencoder's targets are its inputs: for one, <paramref name="targets"/> is not read (null for one).
     /// </summary>
-    RowsEvaluation EvaluateRows(FeatureRows inputs, Matrix targets, int[]? labels, bool reconstruction);
+    RowsEvaluation EvaluateRows(FeatureRows inputs, Matrix? targets, int[]? labels, bool reconstruction);
 }
 
 /// <summary>What <see cref="IEvaluatingModel.EvaluateRows"/> found.</summary>

@@ -15,7 +15,8 @@ public interface IGatheringModel : IModel
     /// same rows of <paramref name="targets"/> and, for classification, of <paramref name="labels"/>.
     /// </summary>
     /// <param name="inputs">The data set's features as it holds them (<see cref="Dataset.FeatureRows"/>): float64 values, or bytes and their scale.</param>
-    StepResult TrainStep(FeatureRows inputs, Matrix targets, int[]? labels, ReadOnlySpan<int> rows);
+    /// <param name="targets">Not read for an autoencoder, whose targets are its inputs (null for one).</param>
+    StepResult TrainStep(FeatureRows inputs, Matrix? targets, int[]? labels, ReadOnlySpan<int> rows);
 
     /// <summary>The same step on rows of a float64 matrix (a wrapper is made each call: a loop keeps one <see cref="FeatureRows"/>).</summary>
     StepResult TrainStep(Matrix inputs, Matrix targets, int[]? labels, ReadOnlySpan<int> rows) =>

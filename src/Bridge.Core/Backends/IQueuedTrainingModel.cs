@@ -20,10 +20,11 @@ public interface IQueuedTrainingModel : IModel
     /// <summary>
     /// The same from a data set's features as it holds them (<see cref="Dataset.FeatureRows"/>): a model that copies the
     /// bytes of images to its device itself takes them so, without a float64 copy of the set; any other gets the float64
-    /// values (the held matrix, or the one made from the bytes).
+    /// values (the held matrix, or the one made from the bytes). An autoencoder's targets are its inputs: for one,
+    /// <paramref name="targets"/> is not read (null for one), and the inputs are copied once.
     /// </summary>
-    IQueuedTraining BeginQueuedTraining(FeatureRows inputs, Matrix targets, int[]? labels) =>
-        BeginQueuedTraining(inputs.AsMatrix(), targets, labels);
+    IQueuedTraining BeginQueuedTraining(FeatureRows inputs, Matrix? targets, int[]? labels) =>
+        BeginQueuedTraining(inputs.AsMatrix(), Spec is Autoencoder ? inputs.AsMatrix() : targets!, labels);
 }
 
 /// <summary>One fit's queued steps on a data set resident on the device. Disposing it releases the device copy.</summary>

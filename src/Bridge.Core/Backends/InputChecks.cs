@@ -25,15 +25,16 @@ public static class InputChecks
     /// <summary>
     /// Rows of a data set as <see cref="IGatheringModel.TrainStep(FeatureRows, Matrix, int[], ReadOnlySpan{int})"/> reads them fit the spec: the widths, at least one
     /// row, every index a row of the data, and for categorical cross-entropy a label in range for each. Finiteness is
-    /// left to the model, which checks the values it converts.
+    /// left to the model, which checks the values it converts. An autoencoder's targets are its inputs, whatever
+    /// <paramref name="targets"/> is (null for one: a set held as bytes then needs no float64 copy of them).
     /// </summary>
-    public static void Rows(ModelSpec spec, FeatureRows inputs, Matrix targets, int[]? labels, ReadOnlySpan<int> rows)
+    public static void Rows(ModelSpec spec, FeatureRows inputs, Matrix? targets, int[]? labels, ReadOnlySpan<int> rows)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        ArgumentNullException.ThrowIfNull(targets);
+        if (spec is not Autoencoder) ArgumentNullException.ThrowIfNull(targets);
         if (inputs.Cols != spec.Inputs)
             throw new ArgumentException($"Layer {WeightSet.LayerName(0)} expects inputs of width {spec.Inputs}; the data's inputs are [{inputs.Rows}, {inputs.Cols}].");
-        if (targets.Cols != spec.Outputs || targets.Rows != inputs.Rows)
+        if (spec is not Autoencoder && (targets!.Cols != spec.Outputs || targets.Rows != inputs.Rows))
             throw new ArgumentException(
                 $"Layer {WeightSet.LayerName(spec.Layers.Count - 1)} has {spec.Outputs} outputs and the data {inputs.Rows} rows; the targets are {targets.ShapeText}.");
         if (labels is not null && labels.Length != inputs.Rows)
@@ -72,18 +73,33 @@ public static class InputChecks
 
     /// <summary>
     /// The same for a data set's features as it holds them: float64 values are checked for finiteness as above; bytes
-    /// times a finite scale are finite.
+    /// are checked to stay finite in the model's precision once scaled (<see cref="ByteScale"/>). An autoencoder's
+    /// targets are its inputs (<see cref="Rows"/>), checked with them.
     /// </summary>
-    public static void ResidentRows(ModelSpec spec, FeatureRows inputs, Matrix targets, int[]? labels, bool readsTargets)
+    public static void ResidentRows(ModelSpec spec, FeatureRows inputs, Matrix? targets, int[]? labels, bool readsTargets)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         var all = new int[inputs.Rows];
         for (int i = 0; i < all.Length; i++) all[i] = i;
         Rows(spec, inputs, targets, labels, all);
+        ByteScale(spec, inputs);
         if (inputs.Values?.FirstNonFinite() is (int row, int col))
             throw new ArgumentException($"Input row {row}, column {col} of the data is {inputs.Values[row, col]} (NaN or infinite).");
-        if (readsTargets && targets.FirstNonFinite() is (int trow, int tcol))
+        if (readsTargets && spec is not Autoencoder && targets!.FirstNonFinite() is (int trow, int tcol))
             throw new ArgumentException($"Target row {trow}, column {tcol} of the data is {targets[trow, tcol]} (NaN or infinite).");
+    }
+
+    /// <summary>
+    /// Bytes held with their scale reach 255 × |scale|, which must be finite in the model's precision: a scale finite
+    /// in float64 can still make float32 values infinite, and the conversion into float32 would do so silently.
+    /// </summary>
+    public static void ByteScale(ModelSpec spec, FeatureRows inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        double largest = 255 * Math.Abs(inputs.Scale);
+        if (inputs.HoldsBytes && !double.IsFinite(spec.Precision.Round(largest)))
+            throw new ArgumentException(
+                $"The data's bytes are scaled by {inputs.Scale}: their values reach {largest}, beyond the range of {spec.Precision.Name()}.");
     }
 
     /// <summary>An epoch's order as <see cref="IQueuedTraining.BeginEpoch"/> takes it: one entry per row, each a row of the data.</summary>

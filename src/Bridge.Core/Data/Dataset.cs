@@ -205,16 +205,35 @@ public sealed class Dataset
         if (FeatureCount != spec.Inputs)
             throw new ArgumentException(
                 $"Layer {WeightSet.LayerName(0)} expects {spec.Inputs} inputs; data set '{Name}' has {FeatureCount} features per sample.");
-        _ = TargetsFor(spec);
+        // An autoencoder's targets are its features, read as they are held: asking for them would make a set of bytes
+        // build its float64 copy.
+        if (spec is not Autoencoder) _ = TargetsFor(spec);
         if (spec.Loss == Loss.CategoricalCrossEntropy && Labels is null)
             throw new ArgumentException($"Categorical cross-entropy needs class labels; data set '{Name}' has target values.");
         if (spec.Loss == Loss.BinaryCrossEntropy)
         {
-            var targets = TargetsFor(spec);
-            foreach (double t in targets.Data)
-                if (t < 0 || t > 1)
-                    throw new ArgumentException($"Binary cross-entropy needs targets in [0, 1]; data set '{Name}' has {t}.");
+            if (spec is Autoencoder) EnsureUnitRange(FeatureRows);
+            else
+                foreach (double t in TargetsFor(spec).Data) EnsureUnitRange(t);
         }
+    }
+
+    /// <summary>Bytes scaled into [0, 1] are there whatever they are; other rows are looked at one by one.</summary>
+    private void EnsureUnitRange(FeatureRows rows)
+    {
+        if (rows.HoldsBytes && rows.Scale >= 0 && 255 * rows.Scale <= 1) return;
+        var row = new double[rows.Cols];
+        for (int n = 0; n < rows.Rows; n++)
+        {
+            rows.CopyRow(n, row);
+            foreach (double t in row) EnsureUnitRange(t);
+        }
+    }
+
+    private void EnsureUnitRange(double target)
+    {
+        if (target < 0 || target > 1)
+            throw new ArgumentException($"Binary cross-entropy needs targets in [0, 1]; data set '{Name}' has {target}.");
     }
 
     /// <summary>The whole set as one batch for a model with this spec.</summary>

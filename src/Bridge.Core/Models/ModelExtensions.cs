@@ -57,7 +57,7 @@ public static class ModelExtensions
         }
         data.EnsureFits(model.Spec);
         bool autoencoder = model.Spec is Autoencoder;
-        var result = evaluating.EvaluateRows(data.FeatureRows, data.TargetsFor(model.Spec), autoencoder ? null : data.Labels, autoencoder);
+        var result = evaluating.EvaluateRows(data.FeatureRows, autoencoder ? null : data.TargetsFor(model.Spec), autoencoder ? null : data.Labels, autoencoder);
         return new Evaluation(result.Loss, result.Accuracy, result.ReconstructionError, null);
     }
 

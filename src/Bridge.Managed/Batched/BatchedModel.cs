@@ -38,6 +38,13 @@ internal sealed class BatchedModel<T> : IGatheringModel, IEvaluatingModel, IPair
     /// <summary>Rows an evaluation computes at once: a slice big enough for both cores, small enough to stay in cache.</summary>
     private const int EvaluationSlice = 256;
 
+    /// <summary>
+    /// The core choice the passes other than steps follow: that of the latest steps whose batch size has finished a
+    /// trial (the training batch's), or before any, of the first steps. Those passes are never timed, so a choice of
+    /// their own size (an evaluation's slices) would stay at one core for good.
+    /// </summary>
+    private CoreChoice? _stepCores;
+
     private int[]? _evaluationRows;
 
     /// <summary>A step's result as the part on the calling thread settled it; Correct is −1 where the samples have no labels.</summary>
@@ -92,7 +99,7 @@ internal sealed class BatchedModel<T> : IGatheringModel, IEvaluatingModel, IPair
     /// The set a slice of <see cref="EvaluationSlice"/> rows at a time, read from the data as steps read it, forward only;
     /// the last slice is the set's last rows, counting only those the slice before did not.
     /// </summary>
-    public RowsEvaluation EvaluateRows(FeatureRows inputs, Matrix targets, int[]? labels, bool reconstruction)
+    public RowsEvaluation EvaluateRows(FeatureRows inputs, Matrix? targets, int[]? labels, bool reconstruction)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         int n = inputs.Rows;
@@ -133,23 +140,25 @@ internal sealed class BatchedModel<T> : IGatheringModel, IEvaluatingModel, IPair
     private static double SquaredErrorSum(StepBuffers<T> buffers, Workspace<T> work, int first, int end)
     {
         var source = buffers.Source;
-        var targets = source.Targets.Data;
+        var targets = source.Targets?.Data;
         var outputs = work.Outputs[^1];
-        int k = source.Targets.Cols;
+        int k = source.Targets?.Cols ?? source.Data!.Cols;
         double sum = 0;
         for (int r = first; r < end; r++)
         {
             int row = source.Rows ? buffers.Rows[work.First + r] : work.First + r;
             for (int j = 0; j < k; j++)
             {
-                double d = double.CreateChecked(outputs[r * k + j]) - targets[row * k + j];
+                // An autoencoder's targets are its rows, as the data holds them (the same float64 a matrix of them holds).
+                double t = targets is null ? source.Data![row, j] : targets[row * k + j];
+                double d = double.CreateChecked(outputs[r * k + j]) - t;
                 sum += d * d;
             }
         }
         return sum;
     }
 
-    public StepResult TrainStep(FeatureRows inputs, Matrix targets, int[]? labels, ReadOnlySpan<int> rows) => Step(Gather(inputs, targets, labels, rows));
+    public StepResult TrainStep(FeatureRows inputs, Matrix? targets, int[]? labels, ReadOnlySpan<int> rows) => Step(Gather(inputs, targets, labels, rows));
 
     private StepResult Step(StepBuffers<T> buffers)
     {
@@ -214,9 +223,12 @@ internal sealed class BatchedModel<T> : IGatheringModel, IEvaluatingModel, IPair
         try
         {
             var pool = WorkerPool.Shared;
-            // The pool's placement, when a test or a timing sets one, decides; otherwise the steps' own timings do
-            // (other passes follow what the steps found).
-            var cores = pool.Placement == WorkerPool.PairPlacement.Offered ? buffers.Cores : null;
+            // The pool's placement, when a test or a timing sets one, decides; otherwise the steps' own timings do, and
+            // other passes, whatever their size, follow what the training batch's steps found.
+            if (pass == Pass.Step && buffers.Cores is { } stepped && (_stepCores is null || stepped.Trials > 0))
+                _stepCores = stepped;
+            var choice = pass == Pass.Step ? buffers.Cores : _stepCores ?? buffers.Cores;
+            var cores = pool.Placement == WorkerPool.PairPlacement.Offered ? choice : null;
             bool timed = cores is not null && pass == Pass.Step;
             bool pair = buffers.Split > 0 && (cores is null || (timed ? cores.Next() : cores.TwoCores));
             long started = timed ? Stopwatch.GetTimestamp() : 0;
@@ -383,21 +395,19 @@ internal sealed class BatchedModel<T> : IGatheringModel, IEvaluatingModel, IPair
     /// <summary>
     /// Rows <paramref name="rows"/> of a data set: the same values <see cref="Load"/> makes of the batch they assemble
     /// into, without the float64 copy in between. Categorical cross-entropy reads the labels, so its targets are neither
-    /// converted nor checked.
+    /// converted nor checked; an autoencoder's are its inputs, copied from them once converted.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private StepBuffers<T> Gather(FeatureRows inputs, Matrix targets, int[]? labels, ReadOnlySpan<int> rows)
+    private StepBuffers<T> Gather(FeatureRows inputs, Matrix? targets, int[]? labels, ReadOnlySpan<int> rows)
     {
         ThrowIfDisposed();
         InputChecks.Rows(Spec, inputs, targets, labels, rows);
-        if (inputs.HoldsBytes && !T.IsFinite(T.CreateChecked(255 * Math.Abs(inputs.Scale))))
-            throw new ArgumentException(
-                $"The data's bytes are scaled by {inputs.Scale}: their values reach {255 * Math.Abs(inputs.Scale)}, beyond the range of {Spec.Precision.Name()}.");
+        InputChecks.ByteScale(Spec, inputs);
         var buffers = BuffersFor(rows.Length);
         // Copied: the part on the other core reads them after this call's span is gone.
         rows.CopyTo(buffers.Rows);
         if (inputs.HoldsBytes) inputs.ByteRowsOf(rows, buffers.ByteRows);
-        buffers.Source = new StepSource(inputs, null, targets, labels, ChecksTargets: Spec.Loss != Bridge.Loss.CategoricalCrossEntropy, "the data");
+        buffers.Source = new StepSource(inputs, null, Spec is Autoencoder ? null : targets, labels, ChecksTargets: Spec.Loss != Bridge.Loss.CategoricalCrossEntropy, "the data");
         return buffers;
     }
 
@@ -406,7 +416,7 @@ internal sealed class BatchedModel<T> : IGatheringModel, IEvaluatingModel, IPair
     private static bool Convert(in StepSource source, StepBuffers<T> buffers, Workspace<T> work)
     {
         int first = work.First, count = work.Count;
-        int width = source.Data?.Cols ?? source.Batch!.Cols, outputs = source.Targets.Cols;
+        int width = source.Data?.Cols ?? source.Batch!.Cols, outputs = source.Targets?.Cols ?? width;
         if (source.Data is { } data)
         {
             var rows = buffers.Rows.AsSpan(first, count);
@@ -414,13 +424,14 @@ internal sealed class BatchedModel<T> : IGatheringModel, IEvaluatingModel, IPair
             bool finite = true;
             if (data.Values is { } values) finite = RowGather<T>.Convert(values.Data, width, rows, work.Inputs);
             else RowGather<T>.ConvertBytes(data.Bytes, data.Scale, width, buffers.ByteRows.AsSpan(first, count), work.Inputs);
-            if (source.ChecksTargets) finite &= RowGather<T>.Convert(source.Targets.Data, outputs, rows, work.Targets);
+            if (source.Targets is null) work.Inputs.AsSpan(0, count * width).CopyTo(work.Targets);
+            else if (source.ChecksTargets) finite &= RowGather<T>.Convert(source.Targets.Data, outputs, rows, work.Targets);
             if (source.Labels is { } labels)
                 for (int k = 0; k < count; k++) work.Labels[k] = labels[rows[k]];
             return finite;
         }
         BatchedOptimizer<T>.FromDouble(source.Batch!.Data.AsSpan(first * width, count * width), work.Inputs);
-        BatchedOptimizer<T>.FromDouble(source.Targets.Data.AsSpan(first * outputs, count * outputs), work.Targets);
+        BatchedOptimizer<T>.FromDouble(source.Targets!.Data.AsSpan(first * outputs, count * outputs), work.Targets);
         source.Labels?.AsSpan(first, count).CopyTo(work.Labels);
         return FiniteScan.AllFinite<T>(work.Inputs) && (!source.ChecksTargets || FiniteScan.AllFinite<T>(work.Targets));
     }

@@ -6,9 +6,10 @@ namespace Bridge.Managed.Batched;
 /// <summary>
 /// Where a step's samples come from: rows of a data set (<paramref name="Data"/>, as the data set holds them; the
 /// indices are in the buffers), or an assembled batch (<paramref name="Batch"/>), whose rows are its samples in order.
-/// <paramref name="Name"/> names it in errors.
+/// <paramref name="Targets"/> is null where the targets are the inputs (an autoencoder's rows of a data set, which may
+/// be bytes with no float64 copy). <paramref name="Name"/> names it in errors.
 /// </summary>
-internal readonly record struct StepSource(FeatureRows? Data, Matrix? Batch, Matrix Targets, int[]? Labels, bool ChecksTargets, string Name)
+internal readonly record struct StepSource(FeatureRows? Data, Matrix? Batch, Matrix? Targets, int[]? Labels, bool ChecksTargets, string Name)
 {
     /// <summary>Whether the samples are rows of a data set, picked by index.</summary>
     public bool Rows => Data is not null;

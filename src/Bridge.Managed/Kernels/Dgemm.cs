@@ -17,10 +17,10 @@ namespace Bridge.Managed.Kernels;
 internal readonly unsafe struct Dgemm : IGemmKernels<double>
 {
     /// <summary>
-    /// Whether 16-column tiles of 512-bit vectors go first, where the processor has AVX-512 (twice the lanes per
+    /// Whether 16-column tiles of 512-bit vectors go first, where they may run (<see cref="WideTiles"/>; twice the lanes per
     /// multiply-add; each entry is the same chain, so the same bits). Tests turn it off to run the 256-bit tiles too.
     /// </summary>
-    public static bool UseWide { get; set; } = Avx512F.IsSupported;
+    public static bool UseWide { get; set; } = WideTiles.Supported;
 
     public static bool WideOnlyPacked => false;
 

@@ -18,14 +18,11 @@ namespace Bridge.Managed.Kernels;
 [SkipLocalsInit]
 internal readonly unsafe struct Sgemm : IGemmKernels<float>
 {
-    /// <summary>Whether the processor has the 512-bit tiles.</summary>
-    public static bool WideSupported => Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
-
     /// <summary>
     /// Whether large products use the AVX-512 tiles where the processor has them; tests turn it off to check the AVX2
     /// tiles on the same machine (the results are the same bits either way).
     /// </summary>
-    public static bool UseWide { get; set; } = WideSupported;
+    public static bool UseWide { get; set; } = WideTiles.Supported;
 
     public static bool WideOnlyPacked => true;
 

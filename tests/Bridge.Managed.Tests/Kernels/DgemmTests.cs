@@ -19,7 +19,7 @@ public sealed class DgemmTests
         bool original = Dgemm.UseWide;
         try
         {
-            foreach (bool wide in System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? new[] { false, true } : [false])
+            foreach (bool wide in WideTiles.Supported ? new[] { false, true } : [false])
             {
                 Dgemm.UseWide = wide;
                 check();

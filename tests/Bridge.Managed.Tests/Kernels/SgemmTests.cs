@@ -155,7 +155,7 @@ public sealed class SgemmTests
     public void Large_products_are_fused_sums_in_p_order_on_either_kernel(bool avx512)
     {
         Skip.IfNot(GemmDriver.Supported, "no AVX2/FMA here");
-        Skip.If(avx512 && !Sgemm.WideSupported, "no AVX-512 here");
+        Skip.If(avx512 && !WideTiles.Supported, "no AVX-512 here");
         // Packed panels (m ≥ 256), two K blocks, rows past the last multiple of 8 (one-row tiles), columns past the last
         // multiple of 32 (16-wide tiles) and of 16 (the padded tail, the pair tails of 9/10 and 1/2 columns), one core and
         // two; with bias and without, and A read transposed in place (the weight gradient).
@@ -182,7 +182,7 @@ public sealed class SgemmTests
     [SkippableFact]
     public void The_avx512_and_avx2_kernels_give_the_same_bits()
     {
-        Skip.IfNot(Sgemm.WideSupported, "no AVX-512 here");
+        Skip.IfNot(WideTiles.Supported, "no AVX-512 here");
         var rng = new Rng(8);
         int n = 260, k = 600, m = 530;
         var a = Random(n * k, rng);
