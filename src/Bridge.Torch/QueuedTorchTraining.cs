@@ -39,6 +39,7 @@ internal sealed class QueuedTorchTraining : IQueuedTraining
     private Tensor[]? _weights;
     private (Tensor[][] Slots, long Steps) _optimizerState;
     private bool _disposed;
+    private bool _countCorrect = true;
 
     public QueuedTorchTraining(TorchModel model, FeatureRows inputs, Matrix? targets, int[]? labels)
     {
@@ -67,13 +68,17 @@ internal sealed class QueuedTorchTraining : IQueuedTraining
         _orders.Add(_order);
     }
 
+    /// <summary>Counting is a softmax, an argmax, a comparison and a sum more per step on the device.</summary>
+    public void CountCorrect(bool count) => _countCorrect = count;
+
     public void QueueStep(int start, int count)
     {
         ThrowIfDisposed();
         if (_order is null) throw new InvalidOperationException("BeginEpoch first: a step is a slice of the epoch's order.");
         InputChecks.StepSlice(start, count, _rows);
         using var scope = torch.NewDisposeScope();
-        var loss = LossOn(_order, start, count, out var correct);
+        Tensor? correct = null;
+        var loss = _countCorrect ? LossOn(_order, start, count, out correct) : LossOn(_order, start, count);
         _model.ZeroGradients();
         loss.backward();
         _model.UpdateParameters();

@@ -94,5 +94,10 @@ public sealed class RunningAccuracyTests
             Assert.Equal((double)correct / data.Count, history.Epochs[epoch].RunningAccuracy);
         }
         Assert.Null(history.Epochs[0].Accuracy);
+
+        using var uncounted = ManagedBackend.Batched.Build(spec, 5);
+        var without = Trainer.Fit(uncounted, data, options with { CountRunningAccuracy = false });
+        Assert.All(without.Epochs, e => Assert.Null(e.RunningAccuracy));
+        Assert.Equal(history.Losses(), without.Losses());
     }
 }

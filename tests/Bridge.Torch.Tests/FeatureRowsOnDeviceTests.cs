@@ -61,6 +61,23 @@ public sealed class FeatureRowsOnDeviceTests
     }
 
     [Fact]
+    public void Without_the_running_accuracy_the_queued_steps_train_the_same_bits_and_report_none()
+    {
+        var data = Bytes(90, 13, 7);
+        var spec = new Mlp(13, new Dense(6, Activation.Tanh), new Dense(3, Activation.Softmax)) { Precision = Precision.Float32, Optimizer = new Adam(0.05) };
+        var counting = new TrainingOptions { Epochs = 2, BatchSize = 16, Seed = 2, EvaluateEachEpoch = false };
+        var torchBackend = new TorchBackend();
+        using var counted = torchBackend.Build(spec, 1);
+        using var uncounted = torchBackend.Build(spec, 1);
+        var withCount = Trainer.Fit(counted, data, counting);
+        var without = Trainer.Fit(uncounted, data, counting with { CountRunningAccuracy = false });
+        Assert.All(withCount.Epochs, e => Assert.NotNull(e.RunningAccuracy));
+        Assert.All(without.Epochs, e => Assert.Null(e.RunningAccuracy));
+        Assert.Equal(withCount.Losses(), without.Losses());
+        Assert.Equal(counted.GetWeights().Flatten(), uncounted.GetWeights().Flatten());
+    }
+
+    [Fact]
     public void Queued_training_on_bytes_gives_what_training_on_their_values_gives()
     {
         var bytes = Bytes(90, 13, 5);

@@ -41,4 +41,10 @@ public interface IQueuedTraining : IDisposable
     /// model holds the weights from before it). Empty when nothing was queued.
     /// </summary>
     IReadOnlyList<StepResult> Settle();
+
+    /// <summary>
+    /// Whether the steps queued from now on count the samples they classify right (<see cref="StepResult.Correct"/>);
+    /// on until turned off. A model whose count costs nothing may ignore it.
+    /// </summary>
+    void CountCorrect(bool count) { }
 }

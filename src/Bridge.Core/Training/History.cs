@@ -2,7 +2,7 @@ namespace Bridge;
 
 /// <summary>
 /// What one epoch gave. Two kinds of number: running means over the epoch's steps (<see cref="Loss"/>,
-/// <see cref="RunningAccuracy"/>: each batch measured before its update, as Keras's fit reports them; free, but a mix
+/// <see cref="RunningAccuracy"/>: each batch measured before its update, as Keras's fit reports them; cheap, but a mix
 /// of the weights the epoch went through), and evaluations of the whole training set after the epoch
 /// (<see cref="TrainLoss"/>, <see cref="Accuracy"/>, <see cref="ReconstructionError"/>: exact at the epoch's weights,
 /// at the cost of a forward pass over the set; only with <see cref="TrainingOptions.EvaluateEachEpoch"/>).
@@ -27,8 +27,8 @@ public sealed record EpochRecord(
 {
     /// <summary>
     /// Running mean: the fraction of the epoch's samples that their batch's outputs before its update classified right
-    /// (what Keras reports as "accuracy"), for classifiers on backends that count it in their steps (the managed engine);
-    /// null otherwise.
+    /// (what Keras reports as "accuracy"), for classifiers on backends that count it in their steps (the managed engine,
+    /// torch); null otherwise, and when <see cref="TrainingOptions.CountRunningAccuracy"/> is off.
     /// </summary>
     public double? RunningAccuracy { get; init; }
 }

@@ -37,6 +37,7 @@ public static class Trainer
         // trainer must know where it stands (progress, cancellation). Their results are taken in order, as if returned
         // one by one.
         using var queued = assembler.BeginQueuedTraining(model);
+        queued?.CountCorrect(options.CountRunningAccuracy);
         for (int epoch = options.InitialEpoch; epoch < options.Epochs; epoch++)
         {
             clock.Restart();
@@ -65,7 +66,7 @@ public static class Trainer
             if (queued is not null) TakeSettled();
             var record = Evaluate(model, epoch, lossSum / seen, trainingSet, validationSet, clock.Elapsed) with
             {
-                RunningAccuracy = counted && data.IsClassification && spec is not Autoencoder ? (double)correct / seen : null,
+                RunningAccuracy = options.CountRunningAccuracy && counted && data.IsClassification && spec is not Autoencoder ? (double)correct / seen : null,
             };
             history.Add(record);
             if (options.CheckpointPath is { } path && ((epoch + 1) % options.CheckpointEvery == 0 || epoch == options.Epochs - 1))

@@ -25,9 +25,16 @@ public sealed record TrainingOptions
     /// Whether to compute loss and accuracy (or reconstruction error) on the whole training set after each epoch
     /// (<see cref="EpochRecord.TrainLoss"/>, <see cref="EpochRecord.Accuracy"/>). Default true. It costs a forward pass
     /// over the set, a third to a half of an epoch; the running means of the steps (<see cref="EpochRecord.Loss"/>,
-    /// <see cref="EpochRecord.RunningAccuracy"/>) come free, so a large set is often trained without it.
+    /// <see cref="EpochRecord.RunningAccuracy"/>) cost little, so a large set is often trained without it.
     /// </summary>
     public bool EvaluateEachEpoch { get; init; } = true;
+
+    /// <summary>
+    /// Whether the steps count the samples they classify right, for <see cref="EpochRecord.RunningAccuracy"/> (Keras's
+    /// "accuracy" metric). Default true. On the managed engine the count is nearly free; on libtorch it is a few more
+    /// small operations a step (about a tenth of a digits step on the CPU), which a run that never reads it can spare.
+    /// </summary>
+    public bool CountRunningAccuracy { get; init; } = true;
 
     /// <summary>A held-out set evaluated after each epoch, or null.</summary>
     public Dataset? Validation { get; init; }
