@@ -104,7 +104,7 @@ public static class TrainCommand
         {
             CheckpointPath = checkpointPath,
             CheckpointEvery = checkpointEvery,
-            // Each epoch's line shows the running means of its steps: free, where a pass over the training set to
+            // Each epoch's line shows the running means of its steps: cheap, where a pass over the training set to
             // evaluate it would cost half an epoch again. The test set is evaluated exactly at the end.
             EvaluateEachEpoch = false,
             OnProgress = p =>
