@@ -35,7 +35,7 @@ public static class ComparisonConsole
             if (!backends.Any(b => b.Name == plan.Reference))
                 backends = [BackendCatalog.Get(plan.Reference, settings.Device), .. backends];
             if (explain is not null && explain != LossReduction)
-                throw new UsageException($"nothing to explain called '{explain}': the topic there is is {LossReduction}.");
+                throw new UsageException($"nothing to explain called '{explain}': the one topic is {LossReduction}.");
         }
         catch (Exception e) when (e is UsageException or ArgumentException)
         {

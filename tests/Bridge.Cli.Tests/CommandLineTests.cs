@@ -127,6 +127,15 @@ public sealed class CommandLineTests : IDisposable
     }
 
     [Fact]
+    public void A_topic_to_explain_that_does_not_exist_is_refused_naming_the_one_that_does()
+    {
+        var (code, output) = Run(Quick, explain: "gradient-clipping");
+        Assert.Equal(ExitCodes.BadArguments, code);
+        Assert.Contains("gradient-clipping", output);
+        Assert.Contains(ComparisonConsole.LossReduction, output);
+    }
+
+    [Fact]
     public void The_explain_mode_reports_the_factor()
     {
         var (code, output) = Run(Quick with { Layers = "2,8,4", Data = "blobs" }, explain: "loss-reduction");

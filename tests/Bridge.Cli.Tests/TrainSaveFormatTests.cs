@@ -65,4 +65,16 @@ public sealed class TrainSaveFormatTests : IDisposable
         Assert.DoesNotContain("epoch", output);
         Assert.Empty(Directory.GetFiles(_folder));
     }
+
+    [Fact]
+    public void A_file_that_cannot_be_written_is_reported_with_its_reason_not_thrown()
+    {
+        // A folder where a file stands: the save fails after training, as a full disk or a read-only folder would.
+        File.WriteAllText(Path.Combine(_folder, "taken"), "");
+        var (code, output) = Train(Path.Combine("taken", "net.safetensors"));
+        Assert.Equal(ExitCodes.Disagree, code);
+        Assert.Contains("train:", output);
+        Assert.Contains("taken", output);
+        Assert.Contains("test set accuracy", output);
+    }
 }
