@@ -62,6 +62,23 @@ class KerasNetTests(unittest.TestCase):
         got = net.get_weights()
         self.assertLess(reference.relative_error(got, params), 1e-10)
 
+    def test_a_slot_the_restored_state_lacks_starts_from_zeros(self):
+        spec = {"name": "adam", "learning_rate": 0.01, "beta1": 0.9, "beta2": 0.999, "epsilon": 1e-7}
+        net, _ = self.net([(4, "tanh"), (2, "linear")], "mse", spec, [3, 4, 2])
+        x = self.rng.uniform(-1, 1, (5, 3))
+        y = self.rng.uniform(-1, 1, (5, 2))
+        for _ in range(3):
+            net.train_step(x, y)
+        steps, slots = net.optimizer_state()
+        self.assertTrue(any(np.any(m != 0) for m in slots["m"]))
+        # A state with v alone (as a state written by another optimizer setting may be): m must not keep its values.
+        net.set_optimizer_state(steps, {"v": slots["v"]})
+        _, restored = net.optimizer_state()
+        for m in restored["m"]:
+            self.assertFalse(np.any(m != 0))
+        for before, after in zip(slots["v"], restored["v"]):
+            np.testing.assert_array_equal(before, after)
+
 
 if __name__ == "__main__":
     unittest.main()
