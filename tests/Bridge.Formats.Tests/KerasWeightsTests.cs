@@ -16,8 +16,6 @@ public sealed class KerasWeightsTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static double Tolerance(ModelSpec spec) => spec.Precision == Precision.Float32 ? 1e-6 : 1e-12;
-
     [SkippableFact]
     public void Networks_trained_and_saved_by_Keras_give_Kerass_outputs_in_Bridge()
     {
@@ -47,7 +45,7 @@ public sealed class KerasWeightsTests(ITestOutputHelper output) : IDisposable
                 using var model = ManagedBackend.Batched.Build(spec, weights);
                 double error = Agreement.RelativeError(model.Forward(Shapes.Inputs(spec)), expected);
                 output.WriteLine($"{name} from {Path.GetExtension(file)}: relative error {error:G3}");
-                Assert.True(error <= Tolerance(spec), $"{name}: Bridge's outputs with Keras's {file} are {error:G3} from Keras's (tolerance {Tolerance(spec):G1}).");
+                Assert.True(error <= OtherSide.Tolerance(spec), $"{name}: Bridge's outputs with Keras's {file} are {error:G3} from Keras's (tolerance {OtherSide.Tolerance(spec):G1}).");
             }
         }
 
@@ -101,7 +99,7 @@ public sealed class KerasWeightsTests(ITestOutputHelper output) : IDisposable
             using var model = ManagedBackend.Batched.Build(spec, WeightFormats.Load(file, spec));
             double error = Agreement.RelativeError(model.Forward(Shapes.Inputs(spec)), OtherSide.Matrix(saved["y"]!));
             output.WriteLine($"12 Dense layers from {Path.GetExtension(file)}: relative error {error:G3}");
-            Assert.True(error <= Tolerance(spec), $"Bridge's outputs with Keras's {file} are {error:G3} from Keras's.");
+            Assert.True(error <= OtherSide.Tolerance(spec), $"Bridge's outputs with Keras's {file} are {error:G3} from Keras's.");
         }
     }
 
@@ -109,30 +107,13 @@ public sealed class KerasWeightsTests(ITestOutputHelper output) : IDisposable
     public void Bridges_weight_files_load_into_Keras_and_give_Bridges_outputs()
     {
         OtherSide.RequireKeras();
-        var cases = new JsonArray();
-        var expected = new Dictionary<string, Matrix>();
-        foreach (string name in Shapes.Representative)
-        {
-            var spec = Shapes.All[name];
-            using var model = ManagedBackend.Batched.Build(spec, Shapes.Weights(spec));
-            string file = Path.Combine(_folder, $"{name.Replace(' ', '_')}.weights.h5");
-            model.SaveWeights(file);
-            var x = Shapes.Inputs(spec);
-            expected[name] = model.Forward(x);
-            var request = OtherSide.Describe(spec);
-            request["name"] = name;
-            request["x"] = OtherSide.Rows(x);
-            request["weights"] = file;
-            cases.Add(request);
-        }
-        var answer = OtherSide.Ask("keras_side.py", new JsonObject { ["mode"] = "load-and-predict", ["cases"] = cases }, _folder);
+        var (answer, errors) = OtherSide.PredictFromBridgesFiles(_folder, ".weights.h5", "keras_side.py", "load-and-predict", "weights");
         output.WriteLine($"keras {answer["keras"]} on {answer["backend"]}");
-        foreach (string name in Shapes.Representative)
+        foreach (var (name, error) in errors)
         {
             var spec = Shapes.All[name];
-            double error = Agreement.RelativeError(OtherSide.Matrix(answer["cases"]![name]!["y"]!), expected[name]);
             output.WriteLine($"{name}: relative error {error:G3}");
-            Assert.True(error <= Tolerance(spec), $"{name}: Keras's outputs with Bridge's file are {error:G3} from Bridge's (tolerance {Tolerance(spec):G1}).");
+            Assert.True(error <= OtherSide.Tolerance(spec), $"{name}: Keras's outputs with Bridge's file are {error:G3} from Bridge's (tolerance {OtherSide.Tolerance(spec):G1}).");
         }
     }
 }

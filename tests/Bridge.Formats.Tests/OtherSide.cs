@@ -104,4 +104,36 @@ internal static class OtherSide
         var list = rows.AsArray();
         return Bridge.Matrix.FromRows(list.Select(r => r!.AsArray().Select(v => v!.GetValue<double>()).ToArray()).ToArray());
     }
+
+    /// <summary>How far another library's outputs may be from Bridge's on the same weights (norm-wise, relative).</summary>
+    public static double Tolerance(ModelSpec spec) => spec.Precision == Precision.Float32 ? 1e-6 : 1e-12;
+
+    /// <summary>
+    /// Bridge's files read by the other side: the managed engine saves each representative network to
+    /// <paramref name="folder"/> with <paramref name="ending"/>; <paramref name="script"/> in <paramref name="mode"/>
+    /// loads each (its path under <paramref name="pathKey"/>) and predicts. Returns the other side's answer, and the
+    /// relative error of its outputs from Bridge's per network.
+    /// </summary>
+    public static (JsonNode Answer, IReadOnlyDictionary<string, double> Errors) PredictFromBridgesFiles(
+        string folder, string ending, string script, string mode, string pathKey)
+    {
+        var cases = new JsonArray();
+        var expected = new Dictionary<string, Matrix>();
+        foreach (string name in Shapes.Representative)
+        {
+            var spec = Shapes.All[name];
+            using var model = Bridge.Managed.ManagedBackend.Batched.Build(spec, Shapes.Weights(spec));
+            string file = Path.Combine(folder, name.Replace(' ', '_') + ending);
+            model.SaveWeights(file);
+            var x = Shapes.Inputs(spec);
+            expected[name] = model.Forward(x);
+            var request = Describe(spec);
+            request["name"] = name;
+            request["x"] = Rows(x);
+            request[pathKey] = file;
+            cases.Add(request);
+        }
+        var answer = Ask(script, new JsonObject { ["mode"] = mode, ["cases"] = cases }, folder);
+        return (answer, expected.ToDictionary(e => e.Key, e => Agreement.RelativeError(Matrix(answer["cases"]![e.Key]!["y"]!), e.Value)));
+    }
 }

@@ -18,8 +18,6 @@ public sealed class PyTorchStateDictTests(ITestOutputHelper output) : IDisposabl
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static double Tolerance(ModelSpec spec) => spec.Precision == Precision.Float32 ? 1e-6 : 1e-12;
-
     private static readonly string[] Variants = ["sequential", "named", "checkpoint", "strided"];
 
     [SkippableFact]
@@ -50,7 +48,7 @@ public sealed class PyTorchStateDictTests(ITestOutputHelper output) : IDisposabl
             using var model = ManagedBackend.Batched.Build(spec, weights);
             double error = Agreement.RelativeError(model.Forward(Shapes.Inputs(spec)), OtherSide.Matrix(answer["cases"]![name]!["y"]!));
             output.WriteLine($"{name}: relative error {error:G3}");
-            Assert.True(error <= Tolerance(spec), $"{name}: Bridge's outputs with torch's {path} are {error:G3} from torch's (tolerance {Tolerance(spec):G1}).");
+            Assert.True(error <= OtherSide.Tolerance(spec), $"{name}: Bridge's outputs with torch's {path} are {error:G3} from torch's (tolerance {OtherSide.Tolerance(spec):G1}).");
         }
 
         // A state_dict of another network: the first layer that does not fit is named, in torch's layout.
@@ -64,30 +62,13 @@ public sealed class PyTorchStateDictTests(ITestOutputHelper output) : IDisposabl
     public void Bridges_state_dicts_load_into_torchs_Sequential_and_give_Bridges_outputs()
     {
         OtherSide.RequireTorch();
-        var cases = new JsonArray();
-        var expected = new Dictionary<string, Matrix>();
-        foreach (string name in Shapes.Representative)
-        {
-            var spec = Shapes.All[name];
-            using var model = ManagedBackend.Batched.Build(spec, Shapes.Weights(spec));
-            string file = Path.Combine(_folder, $"{name.Replace(' ', '_')}.pt");
-            model.SaveWeights(file);
-            var x = Shapes.Inputs(spec);
-            expected[name] = model.Forward(x);
-            var request = OtherSide.Describe(spec);
-            request["name"] = name;
-            request["x"] = OtherSide.Rows(x);
-            request["path"] = file;
-            cases.Add(request);
-        }
-        var answer = OtherSide.Ask("torch_side.py", new JsonObject { ["mode"] = "load", ["cases"] = cases }, _folder);
+        var (answer, errors) = OtherSide.PredictFromBridgesFiles(_folder, ".pt", "torch_side.py", "load", "path");
         output.WriteLine($"torch {answer["torch"]}");
-        foreach (string name in Shapes.Representative)
+        foreach (var (name, error) in errors)
         {
             var spec = Shapes.All[name];
-            double error = Agreement.RelativeError(OtherSide.Matrix(answer["cases"]![name]!["y"]!), expected[name]);
             output.WriteLine($"{name}: relative error {error:G3}");
-            Assert.True(error <= Tolerance(spec), $"{name}: torch's outputs with Bridge's file are {error:G3} from Bridge's (tolerance {Tolerance(spec):G1}).");
+            Assert.True(error <= OtherSide.Tolerance(spec), $"{name}: torch's outputs with Bridge's file are {error:G3} from Bridge's (tolerance {OtherSide.Tolerance(spec):G1}).");
         }
     }
 
