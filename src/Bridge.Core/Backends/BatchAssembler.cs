@@ -44,9 +44,10 @@ public sealed class BatchAssembler
         for (int k = 0; k < rows.Length; k++)
         {
             int n = rows[k];
-            _data.FeatureRows.CopyRow(n, batch.Inputs.Data.AsSpan(k * inputs, inputs));
-            // An autoencoder's target is the row itself, copied before any corruption of the inputs.
-            if (_targets is null) _data.FeatureRows.CopyRow(n, batch.Targets.Data.AsSpan(k * outputs, outputs));
+            var input = batch.Inputs.Data.AsSpan(k * inputs, inputs);
+            _data.FeatureRows.CopyRow(n, input);
+            // An autoencoder's target is the row itself, as just read, before any corruption of the inputs.
+            if (_targets is null) input.CopyTo(batch.Targets.Data.AsSpan(k * outputs, outputs));
             else _targets.Data.AsSpan(n * outputs, outputs).CopyTo(batch.Targets.Data.AsSpan(k * outputs, outputs));
             if (_labels is not null) batch.Labels![k] = _labels[n];
         }
